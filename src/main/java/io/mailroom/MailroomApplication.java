@@ -1,0 +1,17 @@
+package io.mailroom;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class MailroomApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(MailroomApplication.class, args);
+	}
+
+}
