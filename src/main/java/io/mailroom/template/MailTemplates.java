@@ -2,6 +2,7 @@ package io.mailroom.template;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Renders mail templates: the one entry point the message module uses. */
 public interface MailTemplates {
@@ -14,5 +15,13 @@ public interface MailTemplates {
 	RenderedTemplate render(String name, Locale locale, Map<String, Object> data);
 
 	boolean exists(String name);
+
+	/**
+	 * The priority a template's messages get when the request names none ({@code high},
+	 * {@code normal} or {@code low}); alerts are high.
+	 */
+	default Optional<String> defaultPriority(String name) {
+		return "alert".equals(name) ? Optional.of("high") : Optional.empty();
+	}
 
 }
