@@ -1,11 +1,19 @@
 package io.mailroom.delivery;
 
-/** Sends one claimed recipient and says what happened. Implementations never throw. */
-interface Relay extends AutoCloseable {
+/** Where mail leaves: opens sessions that send claimed recipients. */
+interface Relay {
 
-	AttemptResult send(ClaimedRecipient recipient, String returnPath);
+	/** A sender thread's session; it may keep an SMTP connection open between recipients. */
+	RelaySession newSession();
 
-	@Override
-	void close();
+	interface RelaySession extends AutoCloseable {
+
+		/** Sends one recipient; never throws: every failure is an {@link AttemptResult}. */
+		AttemptResult send(ClaimedRecipient recipient, String returnPath);
+
+		@Override
+		void close();
+
+	}
 
 }
