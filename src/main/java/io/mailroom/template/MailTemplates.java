@@ -15,4 +15,11 @@ public interface MailTemplates {
 
 	boolean exists(String name);
 
+	/**
+	 * The template's current version and defaults: its {@code defaultPriority} applies when a
+	 * message gives none, {@code marketing} decides the List-Unsubscribe headers.
+	 * @throws TemplateNotFoundException no stored or built-in template has that name
+	 */
+	TemplateInfo describe(String name);
+
 }
