@@ -306,7 +306,10 @@ class MessagePreparer {
 
 	private Priority priority(SendRequest request, List<FieldProblem> errors) {
 		if (request.priority() == null) {
-			return templates.defaultPriority(request.template()).map(Priority::parse).orElse(Priority.NORMAL);
+			if (request.template() == null || !templates.exists(request.template())) {
+				return Priority.NORMAL;
+			}
+			return Priority.parse(templates.describe(request.template()).defaultPriority());
 		}
 		try {
 			return Priority.parse(request.priority());

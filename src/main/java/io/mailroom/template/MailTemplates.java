@@ -2,7 +2,6 @@ package io.mailroom.template;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** Renders mail templates: the one entry point the message module uses. */
 public interface MailTemplates {
@@ -17,11 +16,10 @@ public interface MailTemplates {
 	boolean exists(String name);
 
 	/**
-	 * The priority a template's messages get when the request names none ({@code high},
-	 * {@code normal} or {@code low}); alerts are high.
+	 * The template's current version and defaults: its {@code defaultPriority} applies when a
+	 * message gives none, {@code marketing} decides the List-Unsubscribe headers.
+	 * @throws TemplateNotFoundException no stored or built-in template has that name
 	 */
-	default Optional<String> defaultPriority(String name) {
-		return "alert".equals(name) ? Optional.of("high") : Optional.empty();
-	}
+	TemplateInfo describe(String name);
 
 }

@@ -1,0 +1,93 @@
+package io.mailroom.template;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+/**
+ * The templates shipped on the classpath under {@code templates/mail/<name>/}: a
+ * {@code template.properties} describing the model and defaults, and per language a folder with
+ * {@code subject.txt}, {@code html.html} and optionally {@code text.txt}. Loaded once at start-up;
+ * a broken built-in fails the start, not the first message.
+ */
+final class BuiltInTemplates {
+
+	static final String LOCATION = "templates/mail/";
+
+	private final Map<String, MailTemplate> templates;
+
+	private BuiltInTemplates(Map<String, MailTemplate> templates) {
+		this.templates = Map.copyOf(templates);
+	}
+
+	static BuiltInTemplates load() {
+		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(
+				BuiltInTemplates.class.getClassLoader());
+		Map<String, MailTemplate> found = new TreeMap<>();
+		try {
+			for (Resource descriptor : resolver.getResources("classpath*:" + LOCATION + "*/template.properties")) {
+				Resource folder = descriptor.createRelative("./");
+				String name = folder.getURI().toString().replaceAll("/$", "").replaceAll(".*/", "");
+				found.put(name, load(name, descriptor));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read the built-in mail templates", ex);
+		}
+		return new BuiltInTemplates(found);
+	}
+
+	private static MailTemplate load(String name, Resource descriptor) throws IOException {
+		Properties p = new Properties();
+		try (InputStream in = descriptor.getInputStream()) {
+			p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+		}
+		List<String> locales = list(p, "locales");
+		Map<String, TemplateSource> sources = new LinkedHashMap<>();
+		for (String locale : locales) {
+			sources.put(locale, new TemplateSource(read(descriptor, locale + "/subject.txt", true),
+					read(descriptor, locale + "/html.html", true), read(descriptor, locale + "/text.txt", false)));
+		}
+		TemplateInfo info = new TemplateInfo(name, 0, true, Boolean.parseBoolean(p.getProperty("marketing", "false")),
+				p.getProperty("priority", "normal").trim(), list(p, "variables"), list(p, "required"), locales);
+		return new MailTemplate(info, sources);
+	}
+
+	private static String read(Resource descriptor, String path, boolean required) throws IOException {
+		Resource r = descriptor.createRelative(path);
+		if (!r.exists()) {
+			if (required) {
+				throw new IllegalStateException("Built-in template part missing: " + r.getDescription());
+			}
+			return null;
+		}
+		try (InputStream in = r.getInputStream()) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+	}
+
+	private static List<String> list(Properties p, String key) {
+		String value = p.getProperty(key, "").trim();
+		return value.isEmpty() ? List.of() : Arrays.stream(value.split("\\s*,\\s*")).toList();
+	}
+
+	Optional<MailTemplate> find(String name) {
+		return Optional.ofNullable(templates.get(name));
+	}
+
+	Map<String, MailTemplate> all() {
+		return templates;
+	}
+
+}

@@ -1,0 +1,157 @@
+package io.mailroom.template;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.time.Duration;
+import java.util.AbstractList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Time and output limits of one rendering. Thymeleaf cannot be interrupted, so the limits are
+ * checked where a template spends its effort: every expression evaluation, every loop iteration
+ * over a list the sandbox handed out, and every character written. A nested {@code th:each} over
+ * a large list therefore fails after the deadline instead of occupying a thread for hours.
+ *
+ * <p>Deadlines use {@link System#nanoTime()}, not the injected clock: they measure elapsed CPU
+ * work, not wall-clock time of day.
+ */
+final class RenderBudget {
+
+	private static final ThreadLocal<RenderBudget> CURRENT = new ThreadLocal<>();
+
+	private static final RenderBudget UNLIMITED = new RenderBudget(Duration.ofDays(365), Long.MAX_VALUE);
+
+	private final Duration timeout;
+
+	private final long deadline;
+
+	private final long maxOutputChars;
+
+	private long written;
+
+	RenderBudget(Duration timeout, long maxOutputChars) {
+		this.timeout = timeout;
+		this.deadline = System.nanoTime() + timeout.toNanos();
+		this.maxOutputChars = maxOutputChars;
+	}
+
+	static RenderBudget current() {
+		RenderBudget b = CURRENT.get();
+		return b != null ? b : UNLIMITED;
+	}
+
+	/** Runs {@code work} on this thread with this budget in force. */
+	<T> T enforce(Supplier<T> work) {
+		RenderBudget previous = CURRENT.get();
+		CURRENT.set(this);
+		try {
+			return work.get();
+		}
+		finally {
+			if (previous == null) {
+				CURRENT.remove();
+			}
+			else {
+				CURRENT.set(previous);
+			}
+		}
+	}
+
+	void check() {
+		if (System.nanoTime() - deadline > 0) {
+			throw new Exceeded("rendering took longer than " + timeout.toMillis() + " ms");
+		}
+	}
+
+	Writer limit(Writer target) {
+		return new Writer() {
+			@Override
+			public void write(char[] cbuf, int off, int len) throws IOException {
+				written += len;
+				if (written > maxOutputChars) {
+					throw new Exceeded("rendered output exceeds " + maxOutputChars + " characters");
+				}
+				check();
+				target.write(cbuf, off, len);
+			}
+
+			@Override
+			public void write(String str, int off, int len) throws IOException {
+				written += len;
+				if (written > maxOutputChars) {
+					throw new Exceeded("rendered output exceeds " + maxOutputChars + " characters");
+				}
+				check();
+				target.write(str, off, len);
+			}
+
+			@Override
+			public void flush() throws IOException {
+				target.flush();
+			}
+
+			@Override
+			public void close() throws IOException {
+				target.close();
+			}
+		};
+	}
+
+	/** A read-only view of {@code list} whose iteration checks the budget of the current rendering. */
+	static List<Object> guarded(List<?> list) {
+		if (list instanceof Guarded g) {
+			return g;
+		}
+		return new Guarded(list);
+	}
+
+	/** A limit was hit; the rendering is abandoned. */
+	static final class Exceeded extends RuntimeException {
+
+		Exceeded(String message) {
+			super(message);
+		}
+
+	}
+
+	private static final class Guarded extends AbstractList<Object> {
+
+		private final List<?> list;
+
+		Guarded(List<?> list) {
+			this.list = list;
+		}
+
+		@Override
+		public Object get(int index) {
+			current().check();
+			return list.get(index);
+		}
+
+		@Override
+		public int size() {
+			return list.size();
+		}
+
+		@Override
+		public Iterator<Object> iterator() {
+			Iterator<?> it = list.iterator();
+			return new Iterator<>() {
+				@Override
+				public boolean hasNext() {
+					return it.hasNext();
+				}
+
+				@Override
+				public Object next() {
+					current().check();
+					return it.next();
+				}
+			};
+		}
+
+	}
+
+}
