@@ -212,9 +212,13 @@ class MessagePreparer {
 
 	/** CR, LF and NUL would let a value start a new header (header injection). */
 	private static void headerValue(String field, String value, List<FieldProblem> errors) {
-		if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+		if (hasLineBreakOrNul(value)) {
 			errors.add(new FieldProblem(field, "must not contain CR, LF or NUL"));
 		}
+	}
+
+	private static boolean hasLineBreakOrNul(String value) {
+		return value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0;
 	}
 
 	private boolean senderAllowed(EmailAddress from) {
@@ -357,7 +361,11 @@ class MessagePreparer {
 				continue;
 			}
 			String filename = a.filename() == null ? null : sanitizeFilename(a.filename());
-			if (filename == null || filename.isEmpty()) {
+			if (a.filename() != null && hasLineBreakOrNul(a.filename())) {
+				// A line break in a name is an injection attempt, not something to clean up quietly.
+				errors.add(new FieldProblem(path + ".filename", "must not contain CR, LF or NUL"));
+			}
+			else if (filename == null || filename.isEmpty()) {
 				errors.add(new FieldProblem(path + ".filename", "is required"));
 			}
 			String type = a.contentType() == null ? null : a.contentType().toLowerCase(Locale.ROOT).trim();
