@@ -30,10 +30,19 @@ final class Aiosmtpd implements AutoCloseable {
 	}
 
 	static Aiosmtpd start(long sizeLimit, boolean smtpUtf8) throws Exception {
+		return start(sizeLimit, smtpUtf8, "");
+	}
+
+	/** A server that announces STARTTLS but answers it with 454. */
+	static Aiosmtpd startRefusingTls() throws Exception {
+		return start(1_000_000, false, "starttls-454");
+	}
+
+	private static Aiosmtpd start(long sizeLimit, boolean smtpUtf8, String mode) throws Exception {
 		Path script = script();
 		int port = SmtpSink.freePort();
 		Process process = new ProcessBuilder("/usr/bin/python3", script.toString(), String.valueOf(port),
-				String.valueOf(sizeLimit), smtpUtf8 ? "1" : "0")
+				String.valueOf(sizeLimit), smtpUtf8 ? "1" : "0", mode)
 			.redirectError(ProcessBuilder.Redirect.INHERIT)
 			.start();
 		Aiosmtpd server = new Aiosmtpd(process, port);

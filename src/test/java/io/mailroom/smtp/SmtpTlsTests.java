@@ -169,4 +169,29 @@ class SmtpTlsTests {
 		}
 	}
 
+	@Test
+	void opportunisticModeContinuesInPlaintextAfter454() throws Exception {
+		try (Aiosmtpd server = Aiosmtpd.startRefusingTls();
+				SmtpConnection connection = new SmtpClient(trusting).connect("localhost", LOOPBACK, server.port())) {
+			assertThat(connection.extensions()).contains("STARTTLS");
+			assertThat(connection.tlsProtocol()).isNull();
+			assertThat(connection.sessionTranscript()).contains("S: 454", "* continuing without TLS");
+			assertThat(connection.send(ENVELOPE, SmtpConnectionTests.message("454", "x\r\n")).data().code())
+				.isEqualTo(250);
+		}
+	}
+
+	@Test
+	void requiredModeFailsOn454() throws Exception {
+		try (Aiosmtpd server = Aiosmtpd.startRefusingTls()) {
+			SmtpClient client = new SmtpClient(trusting.withTlsMode(TlsMode.STARTTLS_REQUIRED));
+			assertThatThrownBy(() -> client.connect("localhost", LOOPBACK, server.port()))
+				.isInstanceOfSatisfying(SmtpException.class, ex -> {
+					assertThat(ex.kind()).isEqualTo(Kind.TLS);
+					assertThat(ex.reply().code()).isEqualTo(454);
+					assertThat(ex.isTransient()).isTrue();
+				});
+		}
+	}
+
 }
