@@ -191,4 +191,34 @@ class SmtpSinkTests {
 		}
 	}
 
+	@Test
+	void overlongReplyFromAHostileServerFailsCleanly() throws Exception {
+		// smtp-sink puts its -h name into the greeting: make that line longer than we accept
+		try (SmtpSink sink = SmtpSink.start("-h", "h".repeat(ReplyReader.MAX_LINE_OCTETS + 100))) {
+			assertThatThrownBy(() -> client.connect("127.0.0.1", sink.port()))
+				.isInstanceOfSatisfying(SmtpException.class, ex -> {
+					assertThat(ex.kind()).isEqualTo(Kind.PROTOCOL);
+					assertThat(ex.getMessage()).contains("longer than " + ReplyReader.MAX_LINE_OCTETS);
+				});
+		}
+	}
+
+	@Test
+	void serverThatStopsReadingTheBodyHitsTheDataBlockTimeout() throws Exception {
+		SmtpClient impatient = new SmtpClient(client.settings()
+			.withTimeouts(SmtpTimeouts.uniform(Duration.ofSeconds(10)).withDataBlock(Duration.ofSeconds(1))));
+		// 16 MB cannot fit in the socket buffers while smtp-sink waits 20 s before reading the data
+		byte[] large = SmtpConnectionTests.message("large", ("y".repeat(98) + "\r\n").repeat(160_000));
+		try (SmtpSink sink = SmtpSink.start("-H", "20", "-T", "4096");
+				SmtpConnection connection = impatient.connect("127.0.0.1", sink.port())) {
+			long started = System.nanoTime();
+			assertThatThrownBy(() -> connection.send(THREE_RECIPIENTS, large))
+				.isInstanceOfSatisfying(SmtpException.class, ex -> {
+					assertThat(ex.kind()).isEqualTo(Kind.TIMEOUT);
+					assertThat(ex.getMessage()).contains("write timed out during message data");
+				});
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+		}
+	}
+
 }
