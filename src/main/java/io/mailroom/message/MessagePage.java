@@ -16,6 +16,7 @@ public record MessagePage(List<Summary> items,
 
 	/** One message in a listing: what it is and where its recipients stand, without attempts and events. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
+	@Schema(name = "MessageSummary")
 	public record Summary(@Schema(example = "msg_019ac6d47b2a70008000000000000001") String id,
 			@Schema(example = "delivered", description = "the least advanced recipient status") String status,
 			@Schema(example = "order-confirmation") String template, String subject,
@@ -24,6 +25,7 @@ public record MessagePage(List<Summary> items,
 			Instant createdAt) {
 	}
 
+	@Schema(name = "RecipientSummary")
 	public record Recipient(@Schema(example = "ana@example.com") String email,
 			@Schema(example = "to", allowableValues = { "to", "cc", "bcc" }) String kind,
 			@Schema(example = "delivered") String status) {

@@ -49,6 +49,8 @@ class MessagePreparer {
 
 	private static final Pattern HEADER_NAME = Pattern.compile("[\\x21-\\x39\\x3b-\\x7e]{1,76}");
 
+	private static final Pattern WHITESPACE = Pattern.compile("[\\s]+");
+
 	private static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
 
 	private static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
@@ -378,7 +380,10 @@ class MessagePreparer {
 			}
 			byte[] content;
 			try {
-				content = a.content() == null ? null : Base64.getMimeDecoder().decode(a.content());
+				// Line breaks (MIME-style 76-column base64) are fine; anything else outside the
+				// alphabet is an error, not something to skip as the MIME decoder would.
+				content = a.content() == null ? null
+						: Base64.getDecoder().decode(WHITESPACE.matcher(a.content()).replaceAll(""));
 			}
 			catch (IllegalArgumentException ex) {
 				content = null;

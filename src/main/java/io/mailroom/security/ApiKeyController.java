@@ -50,20 +50,20 @@ class ApiKeyController {
 		this.clock = clock;
 	}
 
-	@Schema(description = "A key to create")
+	@Schema(name = "ApiKeyRequest", description = "A key to create")
 	record CreateRequest(@Schema(example = "shop", description = "what the key is for, 1 to 100 characters") String name,
 			@Schema(example = "live", allowableValues = { "live", "test" },
 					description = "test: messages are accepted, rendered, stored and reported delivered, but never sent") String mode) {
 	}
 
-	@Schema(description = "The created key; 'key' is shown this once and cannot be retrieved again")
+	@Schema(name = "CreatedApiKey", description = "The created key; 'key' is shown this once and cannot be retrieved again")
 	record CreatedKey(@Schema(example = "key_019ac6d47b2a70008000000000000001") String id,
 			@Schema(example = "shop") String name, @Schema(example = "live") String mode,
 			@Schema(example = "mr_k3j9x0c2m1qa.Zq4Jf0Q9nXo3c0Yl2xJ8mFh1sQz0Tb5Wk7Rr9Lp3Vd4") String key,
 			Instant createdAt) {
 	}
 
-	@Schema(description = "A key, without its secret")
+	@Schema(name = "ApiKey", description = "A key, without its secret")
 	record ListedKey(@Schema(example = "key_019ac6d47b2a70008000000000000001") String id,
 			@Schema(example = "shop") String name, @Schema(example = "live") String mode,
 			@Schema(example = "mr_k3j9x0c2m1qa", description = "the public start of the key, to recognise it") String prefix,
