@@ -20,11 +20,8 @@ import org.springframework.stereotype.Component;
  * (created_at, id) descending, and a page starts strictly after the cursor's row, so pages never
  * overlap and messages accepted meanwhile (newer than any cursor) never shift later pages.
  * <p>
- * Filters on recipients (status, address) go through an {@code id in (…)} sub-query on
- * {@code recipient}, which repeats the time bounds on {@code recipient.created_at} (always equal to
- * its message's): PostgreSQL can then either walk the message index newest first and probe
- * recipients, or, for rare statuses and addresses, read just the matching recipients from their
- * own index (V10 migration). The {@code EXPLAIN} plans are in the README.
+ * A page is read from one index in that order and stops after the page (see {@link Driver}); the
+ * indexes are in the V10 migration, the {@code EXPLAIN} plans in the README.
  */
 @Component
 class MessageSearch {
@@ -75,30 +72,87 @@ class MessageSearch {
 			List<String> tags, Map<String, Object> metadata, String priority, java.time.Instant sendAt, boolean test) {
 	}
 
+	/**
+	 * Which index a page is read from, newest first: the one for the filter most likely to be
+	 * selective. A recipient address matches few messages; every status but {@code delivered} is
+	 * rare by nature (delivered is where nearly all mail ends up), so a tag or metadata value is
+	 * the better guide next to it; the metadata index cannot return rows in order, so PostgreSQL
+	 * chooses between it and the creation-order index itself.
+	 */
+	enum Driver {
+
+		RECIPIENT, TAG, MESSAGE;
+
+		static Driver of(MessageFilter filter) {
+			boolean messageSide = !filter.tags().isEmpty() || !filter.metadata().isEmpty();
+			if (filter.recipient() != null
+					|| (filter.status() != null && (filter.status() != RecipientStatus.DELIVERED || !messageSide))) {
+				return RECIPIENT;
+			}
+			return filter.tags().isEmpty() ? MESSAGE : TAG;
+		}
+
+	}
+
 	Query query(MessageFilter filter) {
+		Driver driver = Driver.of(filter);
 		MapSqlParameterSource p = new MapSqlParameterSource();
 		List<String> where = new ArrayList<>();
-		List<String> recipientWhere = new ArrayList<>();
+		String from;
+		// The driving table's own (created_at, id) columns, so that bounds and order use its index.
+		String createdAt;
+		String id;
+		switch (driver) {
+			case RECIPIENT -> {
+				from = "recipient d join message m on m.id = d.message_id";
+				createdAt = "d.created_at";
+				id = "d.message_id";
+				if (filter.status() != null) {
+					where.add("d.status = :status");
+				}
+				if (filter.recipient() != null) {
+					where.add("lower(d.email) = lower(:recipient)");
+				}
+			}
+			case TAG -> {
+				from = "message_tag d join message m on m.id = d.message_id";
+				createdAt = "d.created_at";
+				id = "d.message_id";
+				where.add("d.tag = :tag");
+				p.addValue("tag", filter.tags().get(0));
+			}
+			default -> {
+				from = "message m";
+				createdAt = "m.created_at";
+				id = "m.id";
+			}
+		}
+		if (filter.status() != null) {
+			p.addValue("status", filter.status().label());
+			if (driver != Driver.RECIPIENT) {
+				where.add("exists (select 1 from recipient r where r.message_id = m.id and r.status = :status)");
+			}
+		}
+		if (filter.recipient() != null) {
+			p.addValue("recipient", filter.recipient());
+		}
 		if (filter.cursor() != null) {
 			p.addValue("cursorAt", Timestamp.from(filter.cursor().createdAt())).addValue("cursorId", filter.cursor().id());
-			where.add("(m.created_at, m.id) < (:cursorAt, :cursorId)");
-			recipientWhere.add("(r.created_at, r.message_id) < (:cursorAt, :cursorId)");
+			where.add("(" + createdAt + ", " + id + ") < (:cursorAt, :cursorId)");
 		}
 		if (filter.since() != null) {
 			p.addValue("since", Timestamp.from(filter.since()));
-			where.add("m.created_at >= :since");
-			recipientWhere.add("r.created_at >= :since");
+			where.add(createdAt + " >= :since");
 		}
 		if (filter.until() != null) {
 			p.addValue("until", Timestamp.from(filter.until()));
-			where.add("m.created_at < :until");
-			recipientWhere.add("r.created_at < :until");
+			where.add(createdAt + " < :until");
 		}
 		if (filter.template() != null) {
 			p.addValue("template", filter.template());
 			where.add("m.template = :template");
 		}
-		if (!filter.tags().isEmpty()) {
+		if (filter.tags().size() > (driver == Driver.TAG ? 1 : 0)) {
 			List<String> names = new ArrayList<>();
 			for (int i = 0; i < filter.tags().size(); i++) {
 				p.addValue("tag" + i, filter.tags().get(i));
@@ -110,28 +164,17 @@ class MessageSearch {
 			p.addValue("metadata", json.writeValueAsString(filter.metadata()));
 			where.add("m.metadata @> cast(:metadata as jsonb)");
 		}
-		boolean byRecipient = false;
-		if (filter.status() != null) {
-			p.addValue("status", filter.status().label());
-			recipientWhere.add("r.status = :status");
-			byRecipient = true;
-		}
-		if (filter.recipient() != null) {
-			p.addValue("recipient", filter.recipient());
-			recipientWhere.add("lower(r.email) = lower(:recipient)");
-			byRecipient = true;
-		}
-		if (byRecipient) {
-			where.add("m.id in (select r.message_id from recipient r where " + String.join(" and ", recipientWhere) + ")");
-		}
 		p.addValue("limit", filter.limit() + 1);
+		// Several recipients of one message can match: one row per message.
+		String distinct = driver == Driver.RECIPIENT ? "distinct on (" + createdAt + ", " + id + ") " : "";
 		String sql = """
-				select m.id, m.created_at, m.template, m.subject, m.from_email, m.tags, m.metadata::text as metadata,
-				       m.priority, m.send_at, m.test
-				from message m
+				select %sm.id, m.created_at, m.template, m.subject, m.from_email, m.tags,
+				       m.metadata::text as metadata, m.priority, m.send_at, m.test
+				from %s
 				%s
-				order by m.created_at desc, m.id desc
-				limit :limit""".formatted(where.isEmpty() ? "" : "where " + String.join("\n  and ", where));
+				order by %s desc, %s desc
+				limit :limit""".formatted(distinct, from,
+				where.isEmpty() ? "" : "where " + String.join("\n  and ", where), createdAt, id);
 		return new Query(sql, p);
 	}
 

@@ -130,6 +130,16 @@ class MessageStore {
 			ps.setTimestamp(12, created);
 			ps.setTimestamp(13, row.status().isFinal() ? created : null);
 		});
+		record Tag(PreparedMessage message, String tag) {
+		}
+		List<Tag> tags = new ArrayList<>();
+		messages.forEach(m -> m.tags().stream().distinct().forEach(t -> tags.add(new Tag(m, t))));
+		jdbc.batchUpdate("insert into message_tag (tag, created_at, message_id) values (?, ?, ?)", tags, 1000,
+				(ps, t) -> {
+					ps.setString(1, t.tag());
+					ps.setTimestamp(2, Timestamp.from(t.message().createdAt()));
+					ps.setObject(3, t.message().id());
+				});
 		events.append(initialEvents);
 		jdbc.execute("notify " + WORK_CHANNEL);
 		return statuses;

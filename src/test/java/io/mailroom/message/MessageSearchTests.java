@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.mailroom.support.Api;
@@ -200,6 +201,111 @@ class MessageSearchTests {
 		assertThat(item.get("priority").asString()).isEqualTo("normal");
 		assertThat(item.get("test").asBoolean()).isFalse();
 		assertThat(item.get("createdAt").asString()).isNotBlank();
+	}
+
+	/** A message as the test created it, to compute what each query must return. */
+	record Sent(String id, String template, List<String> tags, Map<String, String> metadata,
+			List<String[]> recipients) {
+
+		boolean matches(Map<String, List<String>> query) {
+			String status = one(query, "status");
+			String recipient = one(query, "recipient");
+			boolean recipientMatch = recipients.stream()
+				.anyMatch(r -> (recipient == null || r[0].equalsIgnoreCase(recipient))
+						&& (status == null || r[1].equals(status)));
+			return recipientMatch && (one(query, "template") == null || template.equals(one(query, "template")))
+					&& tags.containsAll(query.getOrDefault("tag", List.of()))
+					&& query.entrySet()
+						.stream()
+						.filter(e -> e.getKey().startsWith("metadata."))
+						.allMatch(e -> e.getValue().get(0).equals(metadata.get(e.getKey().substring(9))));
+		}
+
+		private static String one(Map<String, List<String>> query, String name) {
+			return query.containsKey(name) ? query.get(name).get(0) : null;
+		}
+
+	}
+
+	@Test
+	void everyFilterAndCombinationPagesThroughExactlyTheMatchingMessages() {
+		// The creation time bounds this test's messages, so that no filter of the queries is needed for that.
+		clock.advance(Duration.ofDays(1));
+		Instant since = clock.instant();
+		List<Sent> sent = new ArrayList<>();
+		for (int i = 0; i < 14; i++) {
+			String template = i % 3 == 0 ? "order-confirmation" : "alert";
+			List<String> tags = new ArrayList<>();
+			if (i % 2 == 0) {
+				tags.add("ops");
+			}
+			if (i % 4 == 0) {
+				tags.add("nightly");
+			}
+			Map<String, String> metadata = new java.util.LinkedHashMap<>();
+			metadata.put("team", i % 3 == 1 ? "db" : "web");
+			metadata.put("n", "n" + i);
+			List<String[]> recipients = new ArrayList<>();
+			recipients.add(new String[] { "p" + (i % 4) + "@example.com", i % 6 == 1 ? "bounced" : i % 6 == 4 ? "queued" : "delivered" });
+			if (i % 5 == 0 && i % 4 != 0) {
+				recipients.add(new String[] { "p0@example.com", i % 2 == 0 ? "bounced" : "delivered" });
+			}
+			String id = sendBody(body(template, tags, metadata, recipients));
+			for (String[] r : recipients) {
+				jdbc.sql("update recipient set status = ? where message_id = ? and email = ?")
+					.params(r[1], Messages.parseId(id), r[0])
+					.update();
+			}
+			sent.add(new Sent(id, template, tags, metadata, recipients));
+			clock.advance(Duration.ofMillis(1));
+		}
+		Instant until = clock.instant();
+
+		for (String query : List.of("", "status=delivered", "status=bounced", "status=queued", "status=failed",
+				"recipient=p0@example.com", "recipient=P1@EXAMPLE.COM", "tag=ops", "tag=ops&tag=nightly", "tag=nosuch",
+				"template=alert", "metadata.team=db", "metadata.n=n7", "metadata.team=nobody",
+				"status=delivered&tag=ops", "status=delivered&metadata.team=db", "status=bounced&tag=ops",
+				"recipient=p0@example.com&status=delivered", "recipient=p0@example.com&status=bounced",
+				"recipient=p0@example.com&tag=ops&template=alert", "tag=ops&metadata.team=web&template=alert",
+				"status=queued&template=alert&metadata.team=db")) {
+			Map<String, List<String>> parsed = new java.util.HashMap<>();
+			for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
+				parsed.computeIfAbsent(pair.substring(0, pair.indexOf('=')), k -> new ArrayList<>())
+					.add(pair.substring(pair.indexOf('=') + 1));
+			}
+			List<String> expected = newestFirst(sent.stream().filter(m -> m.matches(parsed)).map(Sent::id).toList());
+			List<String> seen = new ArrayList<>();
+			String base = "since=" + since + "&until=" + until + "&limit=2" + (query.isEmpty() ? "" : "&" + query);
+			JsonNode page = list(base);
+			int pages = 1;
+			ids(page, seen);
+			while (page.has("nextCursor")) {
+				page = list(base + "&cursor=" + page.get("nextCursor").asString());
+				ids(page, seen);
+				pages++;
+			}
+			assertThat(seen).as(query).containsExactlyElementsOf(expected);
+			assertThat(pages).as(query).isEqualTo(Math.max(1, (expected.size() + 1) / 2));
+		}
+	}
+
+	private static String body(String template, List<String> tags, Map<String, String> metadata,
+			List<String[]> recipients) {
+		String to = "[{\"email\": \"" + recipients.get(0)[0] + "\"}]";
+		String cc = recipients.size() > 1 ? ", \"cc\": [{\"email\": \"" + recipients.get(1)[0] + "\"}]" : "";
+		String tagList = tags.stream().map(t -> "\"" + t + "\"").collect(java.util.stream.Collectors.joining(", "));
+		String meta = metadata.entrySet()
+			.stream()
+			.map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"")
+			.collect(java.util.stream.Collectors.joining(", "));
+		if (template.equals("alert")) {
+			return """
+					{"template": "alert", "to": %s%s, "tags": [%s], "metadata": {%s},
+					 "data": {"severity": "info", "title": "t", "summary": "s"}}""".formatted(to, cc, tagList, meta);
+		}
+		return Payloads.orderConfirmation(recipients.get(0)[0])
+			.replace("\"tags\": [\"checkout\"], \"metadata\": {\"orderId\": \"A-1001\"}",
+					"\"tags\": [" + tagList + "], \"metadata\": {" + meta + "}" + cc);
 	}
 
 	@Test
