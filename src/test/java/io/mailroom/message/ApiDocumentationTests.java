@@ -1,11 +1,14 @@
 package io.mailroom.message;
 
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import io.mailroom.support.Api;
 import io.mailroom.support.MailroomTest;
+import io.mailroom.web.ProblemType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -86,6 +89,16 @@ class ApiDocumentationTests {
 		assertThat(page.status()).isEqualTo(200);
 		assertThat(page.header("Content-Type")).startsWith("text/html");
 		assertThat(page.body()).contains("swagger-ui");
+	}
+
+	@Test
+	void theReadmeListsEveryProblemType() throws Exception {
+		String readme = Files.readString(Path.of("README.md"));
+		for (ProblemType type : ProblemType.values()) {
+			String slug = type.type().toString().substring("urn:mailroom:problem:".length());
+			assertThat(readme).as(slug)
+				.contains("| `" + slug + "` | " + type.status().value() + " | " + type.title() + " |");
+		}
 	}
 
 	private static boolean hasExample(JsonNode mediaType) {
