@@ -27,6 +27,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.Resource;
 import org.springframework.util.StringUtils;
 
 @Configuration(proxyBeanMethods = false)
@@ -69,15 +70,15 @@ class DeliveryConfiguration {
 			.withTlsMode(tlsMode)
 			.withTimeouts(smtp.timeouts())
 			.withAllowPlaintextAuth(relay.allowPlaintextAuth());
+		if (relay.trustStore() != null) {
+			settings = settings.withSslContext(sslContext(relay.trustStore(), relay.trustStorePassword()));
+		}
 		if (relay.mxMode()) {
-			return new SmtpClient(tlsMode == TlsMode.STARTTLS_OPPORTUNISTIC ? settings.withoutCertificateVerification()
-					: relay.trustStore() != null ? settings.withSslContext(sslContext(relay)) : settings);
+			return new SmtpClient(
+					tlsMode == TlsMode.STARTTLS_OPPORTUNISTIC ? settings.withoutCertificateVerification() : settings);
 		}
 		if (StringUtils.hasText(relay.username())) {
 			settings = settings.withCredentials(relay.username(), relay.password());
-		}
-		if (relay.trustStore() != null) {
-			settings = settings.withSslContext(sslContext(relay));
 		}
 		return new SmtpClient(settings);
 	}
@@ -191,10 +192,10 @@ class DeliveryConfiguration {
 	 * trusted without dropping the public ones (a smarthost behind a public certificate, or MX
 	 * hosts with required TLS).
 	 */
-	static SSLContext sslContext(RelayProperties relay) {
-		try (InputStream in = relay.trustStore().getInputStream()) {
+	static SSLContext sslContext(Resource trustStore, String trustStorePassword) {
+		try (InputStream in = trustStore.getInputStream()) {
 			KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-			char[] password = relay.trustStorePassword() == null ? null : relay.trustStorePassword().toCharArray();
+			char[] password = trustStorePassword == null ? null : trustStorePassword.toCharArray();
 			store.load(in, password);
 			SSLContext context = SSLContext.getInstance("TLS");
 			context.init(null, new TrustManager[] { CompositeTrustManager.jvmDefaultsAnd(store) }, null);
