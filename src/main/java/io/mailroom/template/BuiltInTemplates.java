@@ -2,6 +2,7 @@ package io.mailroom.template;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,6 +14,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 import org.springframework.core.io.Resource;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
@@ -24,6 +27,11 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 final class BuiltInTemplates {
 
 	static final String LOCATION = "templates/mail/";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final TypeReference<Map<String, Object>> MODEL = new TypeReference<>() {
+	};
 
 	private final Map<String, MailTemplate> templates;
 
@@ -51,7 +59,7 @@ final class BuiltInTemplates {
 	private static MailTemplate load(String name, Resource descriptor) throws IOException {
 		Properties p = new Properties();
 		try (InputStream in = descriptor.getInputStream()) {
-			p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+			p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
 		}
 		List<String> locales = list(p, "locales");
 		Map<String, TemplateSource> sources = new LinkedHashMap<>();
@@ -61,7 +69,8 @@ final class BuiltInTemplates {
 		}
 		TemplateInfo info = new TemplateInfo(name, 0, true, Boolean.parseBoolean(p.getProperty("marketing", "false")),
 				p.getProperty("priority", "normal").trim(), list(p, "variables"), list(p, "required"), locales);
-		return new MailTemplate(info, sources);
+		String sample = read(descriptor, "sample.json", false);
+		return new MailTemplate(info, sources, sample == null ? Map.of() : JSON.readValue(sample, MODEL));
 	}
 
 	private static String read(Resource descriptor, String path, boolean required) throws IOException {

@@ -20,6 +20,19 @@ class TemplateCatalog implements MailTemplates {
 		this.builtIns = BuiltInTemplates.load();
 		this.renderer = new MailRenderer(new SandboxedTemplateEngine(), properties.renderTimeout(),
 				properties.maxOutputChars());
+		renderSamples();
+	}
+
+	/**
+	 * Renders every built-in with its sample in every language: a broken built-in stops the start
+	 * instead of failing the first message, and the first real rendering finds parsed templates.
+	 */
+	private void renderSamples() {
+		for (MailTemplate template : builtIns.all().values()) {
+			for (String language : template.info().locales()) {
+				renderer.render(template, Locale.forLanguageTag(language), template.sample());
+			}
+		}
 	}
 
 	@Override

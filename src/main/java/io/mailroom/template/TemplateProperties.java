@@ -16,7 +16,7 @@ public record TemplateProperties(Duration renderTimeout, Long maxOutputChars) {
 
 	public TemplateProperties {
 		if (renderTimeout == null) {
-			renderTimeout = Duration.ofSeconds(2);
+			renderTimeout = Duration.ofSeconds(5);
 		}
 		if (maxOutputChars == null) {
 			maxOutputChars = 5_000_000L;
