@@ -52,8 +52,15 @@ public class SmtpException extends IOException {
 		return transcript;
 	}
 
-	/** Whether retrying later may succeed (everything but {@link Kind#PERMANENT} and 5xx replies). */
+	/**
+	 * Whether retrying later may succeed: everything but {@link Kind#PERMANENT} and 5xx replies.
+	 * {@link Kind#AUTH} is always transient, a 535 included: refused relay credentials are the
+	 * operator's problem, never the recipient's (issue 3: its recipients stay deferred).
+	 */
 	public boolean isTransient() {
+		if (kind == Kind.AUTH) {
+			return true;
+		}
 		return kind != Kind.PERMANENT && (reply == null || !reply.isPermanentFailure());
 	}
 

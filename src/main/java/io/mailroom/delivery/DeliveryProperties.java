@@ -1,0 +1,31 @@
+package io.mailroom.delivery;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The delivery worker (SPEC §3).
+ *
+ * @param enabled whether this instance delivers (an API-only instance can turn it off)
+ * @param pollInterval fallback poll when no NOTIFY arrives (scheduled messages become due this way)
+ * @param batchSize recipients claimed per statement
+ * @param lease how long a claim is held; a crashed instance's work is picked up after it
+ * @param retry the retry ladder and the maximum age
+ */
+@ConfigurationProperties("mailroom.delivery")
+public record DeliveryProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration pollInterval,
+		@DefaultValue("100") int batchSize, @DefaultValue("5m") Duration lease, @DefaultValue Retry retry) {
+
+	/**
+	 * @param ladder delays between attempts; the last one repeats
+	 * @param maxAge a recipient still not delivered this long after acceptance is failed
+	 * @param jitter the ± share by which each delay is spread
+	 */
+	public record Retry(@DefaultValue({ "1m", "5m", "15m", "30m", "1h", "2h", "4h", "8h" }) List<Duration> ladder,
+			@DefaultValue("48h") Duration maxAge, @DefaultValue("0.15") double jitter) {
+	}
+
+}

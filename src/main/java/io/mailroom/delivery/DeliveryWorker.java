@@ -1,0 +1,249 @@
+package io.mailroom.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.mailroom.common.HostName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The delivery worker. A dispatcher thread claims due recipients in batches (woken by NOTIFY, else
+ * polling) and hands them to sender threads, one per parallel SMTP connection, in priority order.
+ * On shutdown senders finish the recipient in hand and unsent claims are released, so another
+ * instance (or the next start) takes them at once rather than after the lease.
+ */
+@Component
+public class DeliveryWorker implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+
+	private final DeliveryProperties properties;
+
+	private final RelayProperties relayProperties;
+
+	private final RecipientClaims claims;
+
+	private final DeliveryRecorder recorder;
+
+	private final Relay relay;
+
+	private final VerpAddress verp;
+
+	private final Clock clock;
+
+	private final String workerId = HostName.local() + "/" + ProcessHandle.current().pid() + "/"
+			+ UUID.randomUUID().toString().substring(0, 8);
+
+	private final Wakeup wakeup = new Wakeup();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final AtomicInteger pending = new AtomicInteger();
+
+	private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>(256,
+			Comparator.comparingInt((Job j) -> j.recipient().priority()).thenComparingLong(Job::sequence));
+
+	private final List<Thread> threads = new ArrayList<>();
+
+	private volatile boolean running;
+
+	private record Job(ClaimedRecipient recipient, long sequence) {
+	}
+
+	DeliveryWorker(DeliveryProperties properties, RelayProperties relayProperties, RecipientClaims claims,
+			DeliveryRecorder recorder, Relay relay, VerpAddress verp, Clock clock) {
+		this.properties = properties;
+		this.relayProperties = relayProperties;
+		this.claims = claims;
+		this.recorder = recorder;
+		this.relay = relay;
+		this.verp = verp;
+		this.clock = clock;
+	}
+
+	/** New work was committed (NOTIFY) or may be due: claim now rather than at the next poll. */
+	public void wake() {
+		wakeup.wake();
+	}
+
+	public String workerId() {
+		return workerId;
+	}
+
+	@Override
+	public void start() {
+		if (!properties.enabled()) {
+			return;
+		}
+		running = true;
+		int senders = Math.max(1, relayProperties.maxConnections());
+		for (int i = 0; i < senders; i++) {
+			threads.add(startThread("mailroom-sender-" + i, this::sendLoop));
+		}
+		threads.add(startThread("mailroom-dispatcher", this::dispatchLoop));
+		log.info("Delivery worker {} started with {} sender(s)", workerId, senders);
+	}
+
+	private void dispatchLoop() {
+		int capacity = Math.max(properties.batchSize(), relayProperties.maxConnections());
+		Duration backoff = properties.pollInterval();
+		while (running) {
+			try {
+				int free = capacity - pending.get();
+				if (free < Math.max(1, capacity / 2)) {
+					wakeup.await(properties.pollInterval());
+					continue;
+				}
+				Instant now = clock.instant();
+				List<ClaimedRecipient> claimed = claims.claim(workerId, free, now, now.plus(properties.lease()));
+				for (ClaimedRecipient r : claimed) {
+					pending.incrementAndGet();
+					queue.add(new Job(r, sequence.incrementAndGet()));
+				}
+				backoff = properties.pollInterval();
+				if (claimed.size() < free) {
+					wakeup.await(properties.pollInterval());
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				// The database is unreachable or restarting: keep trying, slower.
+				log.warn("Claiming work failed ({}); retrying in {}", ex.getMessage(), backoff);
+				try {
+					Wakeup.sleep(backoff);
+				}
+				catch (InterruptedException ie) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
+						: backoff.multipliedBy(2);
+			}
+		}
+	}
+
+	private void sendLoop() {
+		try (Relay.RelaySession session = relay.newSession()) {
+			while (running) {
+				Job job = queue.poll(200, TimeUnit.MILLISECONDS);
+				if (job == null) {
+					continue;
+				}
+				try {
+					deliver(session, job.recipient());
+				}
+				finally {
+					pending.decrementAndGet();
+					wakeup.wake();
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void deliver(Relay.RelaySession session, ClaimedRecipient recipient) {
+		AttemptResult result = recipient.test() ? sandboxed(recipient)
+				: session.send(recipient, verp.forRecipient(recipient.id()));
+		record(recipient, result);
+	}
+
+	/** Test-mode keys: everything happens as if delivered, but no SMTP connection is opened. */
+	private AttemptResult sandboxed(ClaimedRecipient recipient) {
+		return new AttemptResult(AttemptResult.Outcome.DELIVERED, 250, "2.0.0",
+				"test mode: accepted, not sent", null, clock.instant(), Duration.ZERO, null);
+	}
+
+	/**
+	 * Recording is retried through a short database outage: giving up would leave the recipient
+	 * claimed until the lease expires and then send it a second time.
+	 */
+	private void record(ClaimedRecipient recipient, AttemptResult result) {
+		Duration backoff = Duration.ofMillis(200);
+		for (int attempt = 1;; attempt++) {
+			try {
+				recorder.record(workerId, recipient, result, clock.instant());
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (attempt >= 20) {
+					log.error("Could not record the attempt for recipient {}; it will be retried after its lease",
+							recipient.id(), ex);
+					return;
+				}
+				log.warn("Recording an attempt failed ({}); retrying", ex.getMessage());
+				try {
+					Wakeup.sleep(backoff);
+				}
+				catch (InterruptedException ie) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5)
+						: backoff.multipliedBy(2);
+			}
+		}
+	}
+
+	@Override
+	public void stop() {
+		if (!running) {
+			return;
+		}
+		running = false;
+		wakeup.wake();
+		for (Thread thread : threads) {
+			try {
+				// Senders finish the recipient in hand; SMTP timeouts bound how long that takes.
+				thread.join(Duration.ofSeconds(30).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		threads.clear();
+		List<UUID> unsent = new ArrayList<>();
+		Job job;
+		while ((job = queue.poll()) != null) {
+			unsent.add(job.recipient().id());
+		}
+		try {
+			int released = claims.release(workerId, unsent, clock.instant());
+			log.info("Delivery worker {} stopped; released {} unsent claim(s)", workerId, released);
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not release {} claim(s); they are picked up after their lease", unsent.size(), ex);
+		}
+		pending.set(0);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return running;
+	}
+
+	private static Thread startThread(String name, Runnable task) {
+		Thread thread = new Thread(task, name);
+		thread.setDaemon(true);
+		thread.start();
+		return thread;
+	}
+
+}

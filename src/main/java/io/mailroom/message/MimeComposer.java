@@ -1,0 +1,162 @@
+package io.mailroom.message;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import jakarta.activation.DataHandler;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import jakarta.mail.util.ByteArrayDataSource;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Composes the RFC 5322 message with Jakarta Mail (composition only; our own client sends it):
+ * {@code multipart/alternative} text + HTML, wrapped in {@code multipart/related} for inline images
+ * and {@code multipart/mixed} for attachments. Jakarta Mail picks quoted-printable or base64 per
+ * part (lines ≤ 76) and encoded-words for non-ASCII subjects and names.
+ */
+@Component
+class MimeComposer {
+
+	private final Session session;
+
+	private final Clock clock;
+
+	MimeComposer(Clock clock) {
+		Properties properties = new Properties();
+		// RFC 2231 parameter encoding for non-ASCII attachment names.
+		properties.setProperty("mail.mime.encodeparameters", "true");
+		this.session = Session.getInstance(properties);
+		this.clock = clock;
+	}
+
+	record Part(String filename, String contentType, byte[] content, boolean inline, String contentId) {
+	}
+
+	record Composition(String messageIdHeader, InternetAddress from, List<InternetAddress> to, List<InternetAddress> cc,
+			String replyTo, String subject, String text, String html, Map<String, String> headers,
+			List<Part> attachments) {
+	}
+
+	byte[] compose(Composition c) {
+		try {
+			MimeMessage message = new MimeMessage(session) {
+				@Override
+				protected void updateMessageID() throws MessagingException {
+					setHeader("Message-ID", c.messageIdHeader());
+				}
+			};
+			message.setFrom(c.from());
+			message.setRecipients(MimeMessage.RecipientType.TO, c.to().toArray(InternetAddress[]::new));
+			if (!c.cc().isEmpty()) {
+				message.setRecipients(MimeMessage.RecipientType.CC, c.cc().toArray(InternetAddress[]::new));
+			}
+			if (c.replyTo() != null) {
+				message.setReplyTo(InternetAddress.parse(c.replyTo()));
+			}
+			message.setSubject(c.subject(), StandardCharsets.UTF_8.name());
+			message.setSentDate(Date.from(clock.instant()));
+			for (Map.Entry<String, String> header : c.headers().entrySet()) {
+				message.setHeader(header.getKey(), MimeUtility.fold(header.getKey().length() + 2,
+						MimeUtility.encodeText(header.getValue(), "UTF-8", null)));
+			}
+			message.setContent(body(c));
+			message.saveChanges();
+			ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+			message.writeTo(out);
+			return out.toByteArray();
+		}
+		catch (MessagingException | IOException ex) {
+			throw new IllegalStateException("Could not compose the message", ex);
+		}
+	}
+
+	private MimeMultipart body(Composition c) throws MessagingException {
+		MimeMultipart alternative = new MimeMultipart("alternative");
+		MimeBodyPart text = new MimeBodyPart();
+		text.setText(c.text(), StandardCharsets.UTF_8.name(), "plain");
+		alternative.addBodyPart(text);
+		if (c.html() != null) {
+			MimeBodyPart html = new MimeBodyPart();
+			html.setText(c.html(), StandardCharsets.UTF_8.name(), "html");
+			alternative.addBodyPart(html);
+		}
+		List<Part> inline = c.attachments().stream().filter(Part::inline).toList();
+		List<Part> attached = c.attachments().stream().filter(p -> !p.inline()).toList();
+		MimeMultipart content = alternative;
+		if (!inline.isEmpty()) {
+			MimeMultipart related = new MimeMultipart("related");
+			related.addBodyPart(wrap(alternative));
+			for (Part part : inline) {
+				related.addBodyPart(attachment(part));
+			}
+			content = related;
+		}
+		if (!attached.isEmpty()) {
+			MimeMultipart mixed = new MimeMultipart("mixed");
+			mixed.addBodyPart(wrap(content));
+			for (Part part : attached) {
+				mixed.addBodyPart(attachment(part));
+			}
+			content = mixed;
+		}
+		return content;
+	}
+
+	private static MimeBodyPart wrap(MimeMultipart multipart) throws MessagingException {
+		MimeBodyPart part = new MimeBodyPart();
+		part.setContent(multipart);
+		return part;
+	}
+
+	private static MimeBodyPart attachment(Part p) throws MessagingException {
+		MimeBodyPart part = new MimeBodyPart();
+		part.setDataHandler(new DataHandler(new ByteArrayDataSource(p.content(), p.contentType())));
+		try {
+			part.setFileName(p.filename());
+		}
+		catch (MessagingException ex) {
+			part.setFileName(MimeUtilityNames.ascii(p.filename()));
+		}
+		part.setDisposition(p.inline() ? MimeBodyPart.INLINE : MimeBodyPart.ATTACHMENT);
+		if (p.contentId() != null) {
+			part.setContentID("<" + p.contentId() + ">");
+		}
+		// base64 always: attachments are binary, and it keeps lines at 76.
+		part.setHeader("Content-Transfer-Encoding", "base64");
+		return part;
+	}
+
+	static InternetAddress address(String email, String name) {
+		try {
+			InternetAddress address = new InternetAddress(email, name == null || name.isBlank() ? null : name,
+					StandardCharsets.UTF_8.name());
+			return address;
+		}
+		catch (UnsupportedEncodingException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static final class MimeUtilityNames {
+
+		static String ascii(String name) {
+			return name.replaceAll("[^\\x20-\\x7e]", "_");
+		}
+
+	}
+
+}
