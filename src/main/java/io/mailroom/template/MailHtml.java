@@ -40,7 +40,9 @@ final class MailHtml {
 		for (Element e : doc.getAllElements()) {
 			for (Attribute a : List.copyOf(e.attributes().asList())) {
 				String name = a.getKey().toLowerCase(Locale.ROOT);
-				if (name.startsWith("on") || name.equals("srcdoc") || name.equals("formaction")) {
+				// th:* left over from a processor the sandbox does not have (th:insert) is noise
+				if (name.startsWith("on") || name.equals("srcdoc") || name.startsWith("th:")
+						|| name.startsWith("data-th-")) {
 					e.removeAttr(a.getKey());
 				}
 				else if (URL_ATTRIBUTES.contains(name) && !safeUrl(e, name, a.getValue())) {

@@ -47,6 +47,10 @@ final class SandboxedTemplateEngine {
 		engine.getConfiguration();
 	}
 
+	IEngineConfiguration configuration() {
+		return engine.getConfiguration();
+	}
+
 	/**
 	 * Renders {@code source} with {@code model}. {@code cacheName} identifies the source for the
 	 * parse cache and error messages; it must change whenever the source does (name, version,
