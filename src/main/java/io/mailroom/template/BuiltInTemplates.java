@@ -35,32 +35,42 @@ final class BuiltInTemplates {
 
 	private final Map<String, MailTemplate> templates;
 
-	private BuiltInTemplates(Map<String, MailTemplate> templates) {
+	private final Map<String, String> descriptions;
+
+	private BuiltInTemplates(Map<String, MailTemplate> templates, Map<String, String> descriptions) {
 		this.templates = Map.copyOf(templates);
+		this.descriptions = Map.copyOf(descriptions);
 	}
 
 	static BuiltInTemplates load() {
 		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(
 				BuiltInTemplates.class.getClassLoader());
 		Map<String, MailTemplate> found = new TreeMap<>();
+		Map<String, String> descriptions = new TreeMap<>();
 		try {
 			for (Resource descriptor : resolver.getResources("classpath*:" + LOCATION + "*/template.properties")) {
 				Resource folder = descriptor.createRelative("./");
 				String name = folder.getURI().toString().replaceAll("/$", "").replaceAll(".*/", "");
 				found.put(name, load(name, descriptor));
+				descriptions.put(name, properties(descriptor).getProperty("description", ""));
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read the built-in mail templates", ex);
 		}
-		return new BuiltInTemplates(found);
+		return new BuiltInTemplates(found, descriptions);
 	}
 
-	private static MailTemplate load(String name, Resource descriptor) throws IOException {
+	private static Properties properties(Resource descriptor) throws IOException {
 		Properties p = new Properties();
 		try (InputStream in = descriptor.getInputStream()) {
 			p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
 		}
+		return p;
+	}
+
+	private static MailTemplate load(String name, Resource descriptor) throws IOException {
+		Properties p = properties(descriptor);
 		List<String> locales = list(p, "locales");
 		Map<String, TemplateSource> sources = new LinkedHashMap<>();
 		for (String locale : locales) {
@@ -93,6 +103,10 @@ final class BuiltInTemplates {
 
 	Optional<MailTemplate> find(String name) {
 		return Optional.ofNullable(templates.get(name));
+	}
+
+	String description(String name) {
+		return descriptions.get(name);
 	}
 
 	Map<String, MailTemplate> all() {

@@ -11,7 +11,7 @@ import java.util.Map;
 record MailTemplate(TemplateInfo info, Map<String, TemplateSource> sources, Map<String, Object> sample) {
 
 	MailTemplate {
-		sources = Map.copyOf(sources);
+		sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
 		sample = sample == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sample));
 	}
 

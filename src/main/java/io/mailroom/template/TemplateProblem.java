@@ -1,5 +1,7 @@
 package io.mailroom.template;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One reason a template was refused when stored.
  *
@@ -9,5 +11,6 @@ package io.mailroom.template;
  * @param column 1-based column, or null
  * @param message what is wrong
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record TemplateProblem(String field, Integer line, Integer column, String message) {
 }

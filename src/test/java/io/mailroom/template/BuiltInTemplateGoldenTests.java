@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BuiltInTemplateGoldenTests {
 
-	private static final MailTemplates templates = new TemplateCatalog(new TemplateProperties(null, null));
+	private static final MailTemplates templates = new TemplateCatalog(new TemplateProperties(null, null, null));
 
 	static Stream<Arguments> mails() {
 		return Stream.of(Arguments.of("order-confirmation", "en", SampleModels.order()),

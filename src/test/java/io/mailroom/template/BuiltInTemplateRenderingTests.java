@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class BuiltInTemplateRenderingTests {
 
-	private static final MailTemplates templates = new TemplateCatalog(new TemplateProperties(null, null));
+	private static final MailTemplates templates = new TemplateCatalog(new TemplateProperties(null, null, null));
 
 	@Test
 	void orderConfirmationListsLinesAndTotalsInEnglishMoney() {
