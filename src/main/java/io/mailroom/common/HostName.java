@@ -9,6 +9,15 @@ public final class HostName {
 	private HostName() {
 	}
 
+	/**
+	 * A domain for default addresses: the host name when it is fully qualified, else the host
+	 * name under {@code .localdomain} (a dotless name is not a valid mail domain).
+	 */
+	public static String domain() {
+		String name = local();
+		return name.contains(".") ? name : name + ".localdomain";
+	}
+
 	public static String local() {
 		try {
 			String name = InetAddress.getLocalHost().getCanonicalHostName();

@@ -53,7 +53,7 @@ class DeliveryRecorder {
 			.description("From acceptance to delivery")
 			.serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
 					Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5))
-			.publishPercentileHistogram(false)
+			.publishPercentileHistogram()
 			.register(meters);
 	}
 

@@ -36,7 +36,7 @@ public class VerpAddress {
 
 	public VerpAddress(InstanceSecrets secrets, ReturnPathProperties properties) {
 		this.key = secrets.get("verp");
-		this.domain = StringUtils.hasText(properties.domain()) ? properties.domain() : HostName.local();
+		this.domain = StringUtils.hasText(properties.domain()) ? properties.domain() : HostName.domain();
 	}
 
 	public String domain() {

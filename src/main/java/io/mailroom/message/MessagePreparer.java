@@ -76,7 +76,7 @@ class MessagePreparer {
 		this.verp = verp;
 		this.clock = clock;
 		this.defaultSender = EmailAddress.parse(StringUtils.hasText(senders.defaultAddress())
-				? senders.defaultAddress() : "mailroom@" + HostName.local());
+				? senders.defaultAddress() : "mailroom@" + HostName.domain());
 	}
 
 	PreparedMessage prepare(Caller caller, SendRequest request) {
