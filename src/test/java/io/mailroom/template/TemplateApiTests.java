@@ -115,7 +115,7 @@ class TemplateApiTests {
 		JsonNode error = response.json().get("errors").get(0);
 		assertThat(error.get("field").asString()).isEqualTo("html");
 		assertThat(error.get("line").asInt()).isEqualTo(2);
-		assertThat(error.get("column").asInt()).isEqualTo(19);
+		assertThat(error.get("column").asInt()).isEqualTo(17);
 		assertThat(error.get("message").asString()).contains("'secret' is not a variable");
 		assertThat(api.get("/templates/broken").status()).isEqualTo(404);
 	}
