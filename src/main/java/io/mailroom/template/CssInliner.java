@@ -1,18 +1,23 @@
 package io.mailroom.template;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Elements;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
 
 /**
@@ -34,6 +39,15 @@ final class CssInliner {
 	private CssInliner() {
 	}
 
+	/**
+	 * Parsed style sheets by their text. Templates are few and their {@code <style>} blocks are
+	 * fixed text (data lands in attributes and text, not in style sheets), so a handful of entries
+	 * serve every message; parsing selectors for each message was most of the inlining cost.
+	 */
+	private static final Map<String, StyleSheet> SHEETS = new ConcurrentHashMap<>();
+
+	private static final int SHEET_CACHE_LIMIT = 500;
+
 	static void inline(Document doc) {
 		StringBuilder kept = new StringBuilder();
 		List<Rule> rules = new ArrayList<>();
@@ -46,43 +60,63 @@ final class CssInliner {
 				style.remove();
 				continue;
 			}
-			for (Block block : blocks(stripComments(style.data()))) {
-				if (block.prelude().startsWith("@")) {
-					if (!block.prelude().toLowerCase(Locale.ROOT).startsWith("@import")) {
-						kept.append(block.text()).append('\n');
-					}
-					continue;
-				}
-				for (String selector : splitTopLevel(block.prelude(), ',')) {
-					selector = selector.trim();
-					if (selector.isEmpty()) {
-						continue;
-					}
-					if (NOT_INLINABLE.matcher(selector).find()) {
-						kept.append(selector).append(" { ").append(block.body().trim()).append(" }\n");
-						continue;
-					}
-					Elements matched;
-					try {
-						matched = doc.select(selector);
-					}
-					catch (Selector.SelectorParseException ex) {
-						kept.append(selector).append(" { ").append(block.body().trim()).append(" }\n");
-						continue;
-					}
-					// <head> elements are not rendered; a style attribute there is noise
-					matched.removeIf(e -> e == doc.head() || e.parents().contains(doc.head()) || e == doc.selectFirst("html"));
-					Map<String, Declaration> declarations = declarations(block.body());
-					rules.add(new Rule(matched, declarations, specificity(selector), order++));
-				}
+			StyleSheet sheet = sheet(style.data());
+			kept.append(sheet.kept());
+			for (StyleRule rule : sheet.rules()) {
+				// only the body is rendered; a style attribute in <head> is noise
+				rules.add(new Rule(doc.body().select(rule.evaluator()), rule.declarations(), rule.specificity(),
+						order++));
 			}
 			style.remove();
 		}
 		apply(rules);
 		if (!kept.isEmpty()) {
-			doc.head().appendElement("style").attr("type", "text/css").appendChild(
-					new org.jsoup.nodes.DataNode("\n" + kept));
+			doc.head().appendElement("style").attr("type", "text/css").appendChild(new DataNode("\n" + kept));
 		}
+	}
+
+	private static StyleSheet sheet(String css) {
+		StyleSheet sheet = SHEETS.get(css);
+		if (sheet == null) {
+			sheet = parse(css);
+			if (SHEETS.size() >= SHEET_CACHE_LIMIT) {
+				SHEETS.clear();
+			}
+			SHEETS.put(css, sheet);
+		}
+		return sheet;
+	}
+
+	private static StyleSheet parse(String css) {
+		StringBuilder kept = new StringBuilder();
+		List<StyleRule> rules = new ArrayList<>();
+		for (Block block : blocks(stripComments(css))) {
+			if (block.prelude().startsWith("@")) {
+				if (!block.prelude().toLowerCase(Locale.ROOT).startsWith("@import")) {
+					kept.append(block.text()).append('\n');
+				}
+				continue;
+			}
+			Map<String, Declaration> declarations = declarations(block.body());
+			for (String selector : splitTopLevel(block.prelude(), ',')) {
+				selector = selector.trim();
+				if (selector.isEmpty()) {
+					continue;
+				}
+				if (NOT_INLINABLE.matcher(selector).find()) {
+					kept.append(selector).append(" { ").append(block.body().trim()).append(" }\n");
+					continue;
+				}
+				try {
+					rules.add(new StyleRule(QueryParser.parse(selector), Collections.unmodifiableMap(declarations),
+							specificity(selector)));
+				}
+				catch (Selector.SelectorParseException ex) {
+					kept.append(selector).append(" { ").append(block.body().trim()).append(" }\n");
+				}
+			}
+		}
+		return new StyleSheet(List.copyOf(rules), kept.toString());
 	}
 
 	private static void apply(List<Rule> rules) {
@@ -124,7 +158,7 @@ final class CssInliner {
 		}
 	}
 
-	private static String render(Map<String, Declaration> declarations) {
+	static String render(Map<String, Declaration> declarations) {
 		StringBuilder b = new StringBuilder();
 		declarations.forEach((property, d) -> {
 			if (!b.isEmpty()) {
@@ -290,6 +324,12 @@ final class CssInliner {
 	}
 
 	record Declaration(String value, boolean important) {
+	}
+
+	private record StyleSheet(List<StyleRule> rules, String kept) {
+	}
+
+	private record StyleRule(Evaluator evaluator, Map<String, Declaration> declarations, int specificity) {
 	}
 
 	private record Rule(Elements elements, Map<String, Declaration> declarations, int specificity, int order) {

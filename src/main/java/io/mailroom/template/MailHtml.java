@@ -48,6 +48,16 @@ final class MailHtml {
 				else if (URL_ATTRIBUTES.contains(name) && !safeUrl(e, name, a.getValue())) {
 					e.removeAttr(a.getKey());
 				}
+				else if (name.equals("style")) {
+					// a th:style fed with data may carry expression() or script URLs
+					String style = CssInliner.render(CssInliner.declarations(a.getValue()));
+					if (style.isEmpty()) {
+						e.removeAttr(a.getKey());
+					}
+					else {
+						e.attr(a.getKey(), style);
+					}
+				}
 			}
 		}
 	}

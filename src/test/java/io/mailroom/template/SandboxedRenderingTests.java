@@ -135,6 +135,14 @@ class SandboxedRenderingTests {
 		assertThat(mail.text()).isEqualTo("Track\n");
 	}
 
+	@Test
+	void scriptInStylesFromDataIsDropped() {
+		RenderedTemplate mail = renderer.render(Drafts.html("<p th:style=\"${css}\">x</p>", "css"), Locale.ENGLISH,
+				Map.of("css", "color: red; width: expression(alert(1)); background: url(javascript:alert(1))"));
+
+		assertThat(Jsoup.parse(mail.html()).selectFirst("p").attr("style")).isEqualTo("color: red;");
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "<div id=\"a\" th:insert=\"~{::#a}\">loop</div>",
 			"<p th:replace=\"~{'/etc/passwd'}\">p</p>", "<p th:include=\"~{'classpath:application.yml'}\">p</p>" })
