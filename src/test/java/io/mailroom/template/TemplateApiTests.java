@@ -257,6 +257,42 @@ class TemplateApiTests {
 	}
 
 	@Test
+	void readmeExampleOverridesTheOrderConfirmation() {
+		String readmeExample = """
+				{
+				  "description": "Order confirmation in our brand colours",
+				  "locale": "en",
+				  "subject": "Order [(${order.number})] confirmed",
+				  "html": "<html><head><style>h1 { color: #0a7; }</style></head><body><h1>Thanks, <span th:text=\\"${customer.name}\\">you</span>!</h1><p>Total: <b th:text=\\"${#mail.money(order.total, order.currency)}\\">€0</b></p></body></html>",
+				  "text": "Thanks, [(${customer.name})]!\\nTotal: [(${#mail.money(order.total, order.currency)})]\\n",
+				  "translations": {
+				    "de": {
+				      "subject": "Bestellung [(${order.number})] bestätigt",
+				      "html": "<html><body><h1>Danke, <span th:text=\\"${customer.name}\\">du</span>!</h1></body></html>",
+				      "text": null
+				    }
+				  },
+				  "marketing": false,
+				  "priority": "normal",
+				  "variables": ["customer", "order", "trackingUrl"],
+				  "required": ["customer.name", "order.number", "order.total", "order.currency"],
+				  "sample": {"customer": {"name": "Ana"}, "order": {"number": "A-1", "total": 10, "currency": "EUR"}}
+				}
+				""";
+
+		Api.Response put = api.put("/templates/order-confirmation", readmeExample);
+
+		assertThat(put.status()).as(put.body()).isIn(200, 201);
+		RenderedTemplate de = templates.render("order-confirmation", Locale.GERMAN, SampleModels.order());
+		assertThat(de.subject()).isEqualTo("Bestellung A-1001 bestätigt");
+		assertThat(de.text()).isEqualTo("Danke, Ana Lima!\n");
+		RenderedTemplate en = templates.render("order-confirmation", Locale.ENGLISH, SampleModels.order());
+		assertThat(Jsoup.parse(en.html()).selectFirst("h1").attr("style")).isEqualTo("color: #0a7;");
+		assertThat(en.text()).isEqualTo("Thanks, Ana Lima!\nTotal: €1,269.10\n");
+		assertThat(api.delete("/templates/order-confirmation").status()).isEqualTo(204);
+	}
+
+	@Test
 	void unknownTemplatesAreNotFound() {
 		assertThat(api.get("/templates/nope").status()).isEqualTo(404);
 		assertThat(api.delete("/templates/nope").status()).isEqualTo(404);
