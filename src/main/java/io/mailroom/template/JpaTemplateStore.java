@@ -62,12 +62,7 @@ class JpaTemplateStore implements TemplateStore {
 	@Transactional(readOnly = true)
 	public Map<String, TemplateRevision> currentTemplates() {
 		Map<String, TemplateRevision> out = new TreeMap<>();
-		for (StoredTemplate head : heads.findAll()) {
-			if (head.currentVersion() != null) {
-				versions.findByNameAndVersion(head.name(), head.currentVersion())
-					.ifPresent(v -> out.put(head.name(), revision(v)));
-			}
-		}
+		versions.currentVersions().forEach(v -> out.put(v.name(), revision(v)));
 		return out;
 	}
 

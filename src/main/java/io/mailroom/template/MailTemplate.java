@@ -1,5 +1,7 @@
 package io.mailroom.template;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -11,8 +13,8 @@ import java.util.Map;
 record MailTemplate(TemplateInfo info, Map<String, TemplateSource> sources, Map<String, Object> sample) {
 
 	MailTemplate {
-		sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sources));
-		sample = sample == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sample));
+		sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+		sample = sample == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(sample));
 	}
 
 	/** The language to use for {@code locale}: exact tag, then its language, then the fallback. */

@@ -15,6 +15,11 @@ interface StoredTemplateVersions extends JpaRepository<StoredTemplateVersion, Lo
 			from StoredTemplateVersion v where v.name = :name order by v.version desc""")
 	List<TemplateVersionSummary> history(String name);
 
+	@Query("""
+			select v from StoredTemplateVersion v, StoredTemplate t
+			where t.name = v.name and t.currentVersion = v.version order by v.name""")
+	List<StoredTemplateVersion> currentVersions();
+
 	@Query("select coalesce(max(v.version), 0) from StoredTemplateVersion v where v.name = :name")
 	int latestVersion(String name);
 

@@ -1,6 +1,8 @@
 package io.mailroom.template;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +23,6 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -65,7 +66,7 @@ class TemplateController {
 	}
 
 	record TemplateSummary(String name, int version, String source, boolean hasBuiltIn, String description,
-			boolean marketing, String priority, List<String> locales, java.time.Instant updatedAt) {
+			boolean marketing, String priority, List<String> locales, Instant updatedAt) {
 	}
 
 	record TemplateList(List<TemplateSummary> items) {
@@ -153,7 +154,7 @@ class TemplateController {
 		Preview preview = render(name, version, locale, model);
 		boolean text = part.equals("text");
 		return ResponseEntity.ok()
-			.contentType(new MediaType(text ? MediaType.TEXT_PLAIN : MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+			.contentType(new MediaType(text ? MediaType.TEXT_PLAIN : MediaType.TEXT_HTML, StandardCharsets.UTF_8))
 			.header("Content-Security-Policy", PREVIEW_POLICY)
 			.header("X-Content-Type-Options", "nosniff")
 			.header(HttpHeaders.CACHE_CONTROL, "no-store")

@@ -1,6 +1,7 @@
 package io.mailroom.template;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,22 +17,13 @@ import org.thymeleaf.context.ExpressionContext;
 import org.thymeleaf.context.IExpressionContext;
 import org.thymeleaf.exceptions.TemplateInputException;
 import org.thymeleaf.exceptions.TemplateProcessingException;
-import org.thymeleaf.expression.Aggregates;
-import org.thymeleaf.expression.Bools;
-import org.thymeleaf.expression.Lists;
-import org.thymeleaf.expression.Maps;
-import org.thymeleaf.expression.Numbers;
-import org.thymeleaf.expression.Objects;
-import org.thymeleaf.expression.Sets;
-import org.thymeleaf.expression.Strings;
-import org.thymeleaf.expression.Temporals;
-import org.thymeleaf.expression.Uris;
 import org.thymeleaf.standard.expression.Assignation;
 import org.thymeleaf.standard.expression.AssignationUtils;
 import org.thymeleaf.standard.expression.Each;
 import org.thymeleaf.standard.expression.EachUtils;
 import org.thymeleaf.standard.expression.StandardExpressions;
 import org.thymeleaf.templatemode.TemplateMode;
+import org.unbescape.html.HtmlEscape;
 
 /**
  * Checks a template before it is stored, so that an operator learns about a mistake from the
@@ -55,22 +48,15 @@ final class TemplateValidator {
 
 	private static final Set<String> ASSIGNATIONS = Set.of("with", "attr", "attrappend", "attrprepend");
 
-	/** The classes behind the {@code #helpers}, to check method names and arities statically. */
-	private static final Map<String, Class<?>> HELPER_TYPES = Map.ofEntries(Map.entry("mail", MailFormats.class),
-			Map.entry("strings", Strings.class), Map.entry("numbers", Numbers.class),
-			Map.entry("temporals", Temporals.class), Map.entry("lists", Lists.class), Map.entry("sets", Sets.class),
-			Map.entry("maps", Maps.class), Map.entry("bools", Bools.class), Map.entry("aggregates", Aggregates.class),
-			Map.entry("uris", Uris.class), Map.entry("objects", Objects.class));
-
 	private static final int MAX_SOURCE_CHARS = 512 * 1024;
 
 	private final SandboxedTemplateEngine engine;
 
-	private final java.time.Duration timeout;
+	private final Duration timeout;
 
 	private final long maxOutputChars;
 
-	TemplateValidator(SandboxedTemplateEngine engine, java.time.Duration timeout, long maxOutputChars) {
+	TemplateValidator(SandboxedTemplateEngine engine, Duration timeout, long maxOutputChars) {
 		this.engine = engine;
 		this.timeout = timeout;
 		this.maxOutputChars = maxOutputChars;
@@ -241,7 +227,7 @@ final class TemplateValidator {
 
 		private String value(Matcher a) {
 			String v = a.group(2) != null ? a.group(2) : a.group(3);
-			return mode == TemplateMode.HTML ? org.unbescape.html.HtmlEscape.unescapeHtml(v) : v;
+			return mode == TemplateMode.HTML ? HtmlEscape.unescapeHtml(v) : v;
 		}
 
 		private int valueStart(Matcher a) {
@@ -367,8 +353,7 @@ final class TemplateValidator {
 			if (checkRoots) {
 				e.variables(v -> {
 					if (!allowed.contains(v.name())) {
-						errors.add("'" + v.name() + "' is not a variable of this template's model " + List
-							.copyOf(new java.util.TreeSet<>(allowed)));
+						errors.add("'" + v.name() + "' is not a variable of this template's model " + new TreeSet<>(allowed));
 					}
 				});
 			}
@@ -379,10 +364,10 @@ final class TemplateValidator {
 
 		private void helperCalls(ModelExpression e, List<String> errors) {
 			if (e instanceof ModelExpression.HelperCall call) {
-				Class<?> type = HELPER_TYPES.get(call.helper());
-				if (type == null || !SandboxedExpressionEvaluator.HELPERS.contains(call.helper())) {
+				Class<?> type = SandboxedExpressionEvaluator.HELPERS.get(call.helper());
+				if (type == null) {
 					errors.add("#" + call.helper() + " is not available; helpers: "
-							+ new java.util.TreeSet<>(SandboxedExpressionEvaluator.HELPERS));
+							+ new TreeSet<>(SandboxedExpressionEvaluator.HELPERS.keySet()));
 				}
 				else if (!hasMethod(type, call.method(), call.arguments().size())) {
 					errors.add("#" + call.helper() + " has no method " + call.method() + " with "

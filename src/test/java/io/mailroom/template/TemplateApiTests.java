@@ -293,6 +293,15 @@ class TemplateApiTests {
 	}
 
 	@Test
+	void templateEndpointsAreInTheOpenApiDocument() {
+		JsonNode paths = api.get("/v3/api-docs").json().get("paths");
+
+		assertThat(paths.has("/templates/{name}")).isTrue();
+		assertThat(paths.get("/templates/{name}").has("put")).isTrue();
+		assertThat(paths.has("/templates/{name}/preview")).isTrue();
+	}
+
+	@Test
 	void unknownTemplatesAreNotFound() {
 		assertThat(api.get("/templates/nope").status()).isEqualTo(404);
 		assertThat(api.delete("/templates/nope").status()).isEqualTo(404);
