@@ -95,7 +95,7 @@ class ConcurrentWorkersTests {
 				Instant now = due.plusSeconds(1);
 				List<ClaimedRecipient> batch;
 				while (!(batch = claims.claim(worker, 37, now, now.plus(Duration.ofMinutes(5)))).isEmpty()) {
-					batch.forEach(r -> mine.add(r.id()));
+					batch.stream().filter(r -> r.messageId().equals(messageId)).forEach(r -> mine.add(r.id()));
 				}
 				return mine;
 			});
