@@ -45,6 +45,8 @@ public class DeliveryWorker implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final List<MessageFinisher> finishers;
+
 	private final String workerId = HostName.local() + "/" + ProcessHandle.current().pid() + "/"
 			+ UUID.randomUUID().toString().substring(0, 8);
 
@@ -72,7 +74,8 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	DeliveryWorker(DeliveryProperties properties, RelayProperties relayProperties, RecipientClaims claims,
-			DeliveryRecorder recorder, Relay relay, VerpAddress verp, Clock clock) {
+			DeliveryRecorder recorder, Relay relay, VerpAddress verp, Clock clock, List<MessageFinisher> finishers) {
+		this.finishers = List.copyOf(finishers);
 		this.properties = properties;
 		this.relayProperties = relayProperties;
 		this.claims = claims;
@@ -167,7 +170,7 @@ public class DeliveryWorker implements SmartLifecycle {
 		AttemptResult result;
 		try {
 			result = recipient.test() ? sandboxed(recipient)
-					: session.send(recipient, verp.forRecipient(recipient.id()));
+					: session.send(finished(recipient), verp.forRecipient(recipient.id()));
 		}
 		catch (RuntimeException ex) {
 			log.error("Sending recipient {} failed unexpectedly", recipient.id(), ex);
@@ -201,6 +204,14 @@ public class DeliveryWorker implements SmartLifecycle {
 				return;
 			}
 		}
+	}
+
+	private ClaimedRecipient finished(ClaimedRecipient recipient) {
+		byte[] message = recipient.mime();
+		for (MessageFinisher finisher : finishers) {
+			message = finisher.finish(recipient, message);
+		}
+		return message == recipient.mime() ? recipient : recipient.withMime(message);
 	}
 
 	/** Test-mode keys: everything happens as if delivered, but no SMTP connection is opened. */
