@@ -130,13 +130,13 @@ class WebhookQueue {
 				update webhook_delivery
 				set status = :status, attempts = attempts + 1, next_attempt_at = :next, claimed_by = null,
 				    claimed_until = null, last_status_code = :code, last_error = :error,
-				    completed_at = case when :status in ('delivered', 'failed') then :now end
+				    completed_at = cast(:completed as timestamptz)
 				where id = :id and claimed_by = :worker and status = 'sending'""")
 			.param("status", status)
 			.param("next", Timestamp.from(nextAttemptAt != null ? nextAttemptAt : now))
 			.param("code", statusCode)
 			.param("error", error)
-			.param("now", Timestamp.from(now))
+			.param("completed", status.equals("pending") ? null : Timestamp.from(now))
 			.param("id", id)
 			.param("worker", worker)
 			.update() == 1;
@@ -196,16 +196,16 @@ class WebhookQueue {
 	 * delivery held back behind an earlier event that is being retried counts as overdue.
 	 */
 	double lagSeconds(Instant now) {
-		Double lag = jdbc.sql("""
-				select greatest(
+		double lag = jdbc.sql("""
+				select coalesce(greatest(
 				  (select extract(epoch from :now - min(occurred_at)) from message_event where not fanned_out),
 				  (select extract(epoch from :now - min(d.next_attempt_at))
 				   from webhook_delivery d join webhook_endpoint ep on ep.id = d.endpoint_id and ep.enabled
-				   where d.status = 'pending' and d.next_attempt_at <= :now))::float8""")
+				   where d.status = 'pending' and d.next_attempt_at <= :now))::float8, 0)""")
 			.param("now", Timestamp.from(now))
 			.query(Double.class)
 			.single();
-		return lag == null ? 0 : Math.max(0, lag);
+		return Math.max(0, lag);
 	}
 
 	private static Instant instant(ResultSet rs, int column) throws SQLException {

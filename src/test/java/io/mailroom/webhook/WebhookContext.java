@@ -21,8 +21,10 @@ import org.springframework.test.context.TestPropertySource;
 @Documented
 @Inherited
 @MailroomTest
+// A generous render budget: these tests are about webhooks, and the first renderings in a fresh
+// JVM on a busy CI machine can exceed the 2 s default.
 @TestPropertySource(properties = { "mailroom.webhook.allow-private-targets=true",
-		"mailroom.webhook.poll-interval=100ms" })
+		"mailroom.webhook.poll-interval=100ms", "mailroom.templates.render-timeout=30s" })
 @interface WebhookContext {
 
 }

@@ -119,7 +119,7 @@ class WebhookDeliveryTests {
 
 	@Test
 	void failedDeliveryIsRetriedOnTheScheduleAndLaterEventsOfTheMessageWait() {
-		receiver.script(path, WebhookReceiver.Reply.status(500), WebhookReceiver.Reply.status(500));
+		receiver.script(path, "first@example.com", WebhookReceiver.Reply.status(500), WebhookReceiver.Reply.status(500));
 		JsonNode endpoint = createEndpoint(path, null);
 		String id = endpoint.get("id").asString();
 		// Two recipients: two message.queued events of the same message.

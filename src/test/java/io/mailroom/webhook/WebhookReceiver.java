@@ -66,6 +66,8 @@ class WebhookReceiver implements AutoCloseable {
 
 	private final Map<String, Queue<Reply>> scripts = new ConcurrentHashMap<>();
 
+	private final Map<String, String> scriptMatches = new ConcurrentHashMap<>();
+
 	WebhookReceiver() {
 		try {
 			server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -88,6 +90,12 @@ class WebhookReceiver implements AutoCloseable {
 		scripts.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>()).addAll(List.of(replies));
 	}
 
+	/** As {@link #script(String, Reply...)}, for requests whose body contains {@code text} only. */
+	void script(String path, String text, Reply... replies) {
+		scriptMatches.put(path, text);
+		script(path, replies);
+	}
+
 	List<Request> requests(String path) {
 		return requests.stream().filter(r -> r.path().equals(path)).toList();
 	}
@@ -102,7 +110,9 @@ class WebhookReceiver implements AutoCloseable {
 		exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
 		requests.add(new Request(path, headers, new String(body, StandardCharsets.UTF_8), Instant.now()));
 		Queue<Reply> script = scripts.get(path);
-		Reply reply = script == null ? null : script.poll();
+		String match = scriptMatches.get(path);
+		boolean scripted = match == null || new String(body, StandardCharsets.UTF_8).contains(match);
+		Reply reply = script == null || !scripted ? null : script.poll();
 		if (reply == null) {
 			reply = new Reply(200, Map.of(), "ok");
 		}
