@@ -45,8 +45,6 @@ class WebhookDispatcher implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private final MeterRegistry meters;
-
 	private final String workerId = HostName.local() + "/" + ProcessHandle.current().pid() + "/"
 			+ UUID.randomUUID().toString().substring(0, 8);
 
@@ -73,7 +71,12 @@ class WebhookDispatcher implements SmartLifecycle {
 		this.sender = sender;
 		this.recorder = recorder;
 		this.clock = clock;
-		this.meters = meters;
+		if (properties.dispatch()) {
+			Gauge.builder("mailroom.webhook.lag", this, d -> d.lagSeconds)
+				.description("Age of the oldest webhook work that is due and not yet sent")
+				.baseUnit("seconds")
+				.register(meters);
+		}
 	}
 
 	/** Events were committed or deliveries queued: look now rather than at the next poll. */
@@ -97,10 +100,6 @@ class WebhookDispatcher implements SmartLifecycle {
 					thread.setDaemon(true);
 					return thread;
 				});
-		Gauge.builder("mailroom.webhook.lag", this, d -> d.lagSeconds)
-			.description("Age of the oldest webhook work that is due and not yet sent")
-			.baseUnit("seconds")
-			.register(meters);
 		dispatcher = new Thread(this::dispatchLoop, "mailroom-webhook-dispatcher");
 		dispatcher.setDaemon(true);
 		dispatcher.start();

@@ -54,6 +54,9 @@ class WebhookCrashSafetyTests {
 	@Autowired
 	MutableClock clock;
 
+	@Autowired
+	WebhookQueue queue;
+
 	@Test
 	void eventsLeftBehindAreSentAfterARestart() {
 		clock.set(Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -76,6 +79,8 @@ class WebhookCrashSafetyTests {
 					where message_id = ?""").param(Messages.parseId(sentBefore)).update();
 			await().pollDelay(Duration.ofMillis(500)).until(() -> true);
 			assertThat(receiver.requests("/crash")).hasSize(1);
+			// The lag gauge's query sees the event waiting in the outbox.
+			assertThat(queue.lagSeconds(clock.instant().plusSeconds(30))).isGreaterThanOrEqualTo(30);
 
 			try (ConfigurableApplicationContext restarted = restart()) {
 				await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/crash").size() >= 3);

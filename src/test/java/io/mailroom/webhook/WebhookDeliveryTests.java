@@ -160,6 +160,7 @@ class WebhookDeliveryTests {
 		assertThat(meters.find("mailroom.webhook.deliveries").tag("outcome", "success").counter())
 			.extracting(Counter::count).satisfies(count -> assertThat(count).isGreaterThanOrEqualTo(3.0));
 		assertThat(meters.find("mailroom.webhook.deliveries").tag("outcome", "failure").counter()).isNotNull();
+		assertThat(meters.find("mailroom.webhook.lag").gauge()).isNotNull();
 	}
 
 	@Test
@@ -323,6 +324,7 @@ class WebhookDeliveryTests {
 		assertThat(api.delete("/webhooks/" + id).status()).isEqualTo(204);
 		assertThat(api.get("/webhooks/" + id).status()).isEqualTo(404);
 		assertThat(api.get("/webhooks/wh_nope").status()).isEqualTo(404);
+		assertThat(api.get("/v3/api-docs").body()).contains("/webhooks/{id}/deliveries/{deliveryId}/replay");
 	}
 
 	@Test
