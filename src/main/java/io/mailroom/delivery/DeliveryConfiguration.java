@@ -45,19 +45,20 @@ class DeliveryConfiguration {
 	}
 
 	@Bean
-	Relay relay(RelayProperties relay, SmtpClient client, ObjectProvider<FallbackRelay> fallback, Clock clock) {
+	Relay relay(RelayProperties relay, SmtpClient client, ObjectProvider<FallbackRelay> fallback, Clock clock,
+			SmtpTimers timers) {
 		if ("mx".equalsIgnoreCase(relay.mode())) {
 			throw new IllegalStateException("mailroom.relay.mode=mx is not available yet");
 		}
 		if (StringUtils.hasText(relay.host())) {
-			return new SmarthostRelay(client, relay.host(), relay.port(), clock);
+			return new SmarthostRelay(client, relay.host(), relay.port(), clock, timers);
 		}
 		FallbackRelay local = fallback.getIfAvailable();
 		if (local == null) {
 			throw new IllegalStateException(
 					"mailroom.relay.host (MAILROOM_RELAY_HOST) must be set, or mailroom.relay.mode=mx");
 		}
-		return new SmarthostRelay(client, local.host(), local.port(), clock);
+		return new SmarthostRelay(client, local.host(), local.port(), clock, timers);
 	}
 
 	static TlsMode tlsMode(String text) {
@@ -71,7 +72,7 @@ class DeliveryConfiguration {
 		};
 	}
 
-	/** The JVM's default CAs plus those of the configured trust store. */
+	/** Trusts the CAs of the configured trust store (for relays with a private CA). */
 	private static SSLContext sslContext(RelayProperties relay) {
 		try (InputStream in = relay.trustStore().getInputStream()) {
 			KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -1,11 +1,19 @@
 package io.mailroom.delivery;
 
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
 import io.mailroom.common.Ids;
 import io.mailroom.message.EventData;
@@ -16,18 +24,45 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Records the result of an attempt: the attempt row, the recipient's new state, the event (outbox)
- * and, for hard bounces, the suppression — all in one transaction.
+ * Records attempt results: the attempt rows, the recipients' new states, the events (outbox) and,
+ * for hard bounces, the suppressions — a whole batch of results in one transaction, with the
+ * recipient updates in one statement over {@code unnest}ed arrays.
  */
 @Component
 class DeliveryRecorder {
 
-	private final JdbcClient jdbc;
+	/** One attempt's result for one claimed recipient. */
+	record Result(ClaimedRecipient recipient, AttemptResult attempt) {
+	}
+
+	/** The final or next state a recipient takes after an attempt. */
+	private record Decision(Result result, String status, int attempts, Instant nextAttemptAt,
+			BounceClassification.Verdict bounce, String event) {
+
+		boolean isFinal() {
+			return nextAttemptAt == null;
+		}
+
+	}
+
+	private static final String UPDATE = """
+			update recipient r
+			set status = u.status, attempts = u.attempts, next_attempt_at = coalesce(u.next_at, ?),
+			    claimed_by = null, claimed_until = null, last_reply_code = u.code, last_enhanced_code = u.enhanced,
+			    last_reply_text = u.text, bounce_kind = u.kind, bounce_category = u.category, updated_at = ?,
+			    final_at = case when u.next_at is null then ?::timestamptz end
+			from unnest(?::uuid[], ?::text[], ?::int[], ?::timestamptz[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[])
+			     as u(id, status, attempts, next_at, code, enhanced, text, kind, category)
+			where r.id = u.id and r.claimed_by = ? and r.status = 'sending'
+			returning r.id""";
+
+	private final JdbcTemplate jdbc;
 
 	private final MessageEvents events;
 
@@ -41,7 +76,7 @@ class DeliveryRecorder {
 
 	private final Timer latency;
 
-	DeliveryRecorder(JdbcClient jdbc, MessageEvents events, TransactionTemplate transactions, RetryLadder ladder,
+	DeliveryRecorder(JdbcTemplate jdbc, MessageEvents events, TransactionTemplate transactions, RetryLadder ladder,
 			BounceClassification bounces, MeterRegistry meters) {
 		this.jdbc = jdbc;
 		this.events = events;
@@ -53,106 +88,162 @@ class DeliveryRecorder {
 			.description("From acceptance to delivery")
 			.serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
 					Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5))
-			.publishPercentileHistogram(false)
+			.publishPercentileHistogram()
 			.register(meters);
 	}
 
-	/** The final or next state a recipient takes after an attempt. */
-	private record Decision(String status, Instant nextAttemptAt, BounceClassification.Verdict bounce, String event) {
+	void record(String worker, ClaimedRecipient r, AttemptResult result, Instant now) {
+		recordAll(worker, List.of(new Result(r, result)), now);
 	}
 
-	void record(String worker, ClaimedRecipient r, AttemptResult result, Instant now) {
-		int attempts = r.attempts() + 1;
-		Decision decision = decide(r, result, attempts, now);
-		boolean recorded = Boolean.TRUE.equals(transactions.execute(tx -> {
-			int updated = jdbc.sql("""
-					update recipient set status = :status, attempts = :attempts, next_attempt_at = :next,
-					       claimed_by = null, claimed_until = null, last_reply_code = :code,
-					       last_enhanced_code = :enhanced, last_reply_text = :text, bounce_kind = :kind,
-					       bounce_category = :category, updated_at = :now, final_at = :final
-					where id = :id and claimed_by = :worker and status = 'sending'""")
-				.param("status", decision.status())
-				.param("attempts", attempts)
-				.param("next", Timestamp.from(decision.nextAttemptAt() != null ? decision.nextAttemptAt() : now))
-				.param("code", result.replyCode())
-				.param("enhanced", result.enhancedCode())
-				.param("text", truncate(result.text(), 2000))
-				.param("kind", decision.bounce() == null ? null : decision.bounce().kind())
-				.param("category", decision.bounce() == null ? null : decision.bounce().category())
-				.param("now", Timestamp.from(now))
-				.param("final", decision.nextAttemptAt() == null ? Timestamp.from(now) : null)
-				.param("id", r.id())
-				.param("worker", worker)
-				.update();
-			if (updated == 0) {
-				// Our lease expired and another instance owns the recipient now: its record wins.
-				return false;
+	/**
+	 * Records a batch. A recipient no longer claimed by {@code worker} (its lease expired and
+	 * another instance took it) is skipped: the other instance's record wins.
+	 */
+	void recordAll(String worker, List<Result> results, Instant now) {
+		List<Decision> decisions = results.stream().map(r -> decide(r, now)).toList();
+		List<Decision> recorded = transactions.execute(tx -> {
+			Set<UUID> updated = updateRecipients(worker, decisions, now);
+			List<Decision> mine = decisions.stream().filter(d -> updated.contains(d.result().recipient().id())).toList();
+			insertAttempts(mine);
+			suppressHardBounces(mine, now);
+			events.append(mine.stream().map(d -> event(d, now)).toList());
+			return mine;
+		});
+		for (Decision d : recorded) {
+			Counter.builder("mailroom.deliveries").tag("outcome", d.status()).register(meters).increment();
+			if (d.status().equals("delivered")) {
+				latency.record(Duration.between(d.result().recipient().acceptedAt(), now));
 			}
-			jdbc.sql("""
-					insert into delivery_attempt (id, recipient_id, message_id, attempt, started_at, duration_ms, host,
-					  reply_code, enhanced_code, reply_text, outcome, transcript)
-					values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-				.params(Ids.next(), r.id(), r.messageId(), attempts, Timestamp.from(result.startedAt()),
-						(int) result.duration().toMillis(), result.host(), result.replyCode(), result.enhancedCode(),
-						truncate(result.text(), 2000), decision.status(), result.transcript())
-				.update();
-			if (decision.bounce() != null && decision.bounce().hard()) {
-				suppress(r, result, now);
-			}
-			events.append(List.of(new MessageEvent(Ids.next(), r.messageId(), r.id(), decision.event(), now,
-					eventData(r, result, attempts, decision))));
-			return true;
-		}));
-		if (recorded) {
-			Counter.builder("mailroom.deliveries").tag("outcome", decision.status()).register(meters).increment();
-			if (decision.status().equals("delivered")) {
-				latency.record(Duration.between(r.acceptedAt(), now));
-			}
-			if (decision.bounce() != null) {
-				Counter.builder("mailroom.bounces").tag("kind", decision.bounce().kind()).register(meters).increment();
+			if (d.bounce() != null) {
+				Counter.builder("mailroom.bounces").tag("kind", d.bounce().kind()).register(meters).increment();
 			}
 		}
 	}
 
-	private Decision decide(ClaimedRecipient r, AttemptResult result, int attempts, Instant now) {
+	private Decision decide(Result r, Instant now) {
+		AttemptResult result = r.attempt();
+		int attempts = r.recipient().attempts() + 1;
 		switch (result.outcome()) {
 			case DELIVERED:
-				return new Decision("delivered", null, null, MessageEvent.DELIVERED);
+				return new Decision(r, "delivered", attempts, null, null, MessageEvent.DELIVERED);
 			case BOUNCED:
 				BounceClassification.Verdict verdict = bounces.classify(
 						result.replyCode() == null ? 550 : result.replyCode(), result.enhancedCode(), result.text());
-				return new Decision("bounced", null, verdict, MessageEvent.BOUNCED);
+				return new Decision(r, "bounced", attempts, null, verdict, MessageEvent.BOUNCED);
 			default:
-				Optional<Instant> next = ladder.next(attempts, now, r.acceptedAt());
-				return next.map(at -> new Decision("deferred", at, null, MessageEvent.DEFERRED))
-					.orElseGet(() -> new Decision("failed", null, null, MessageEvent.FAILED));
+				Optional<Instant> next = ladder.next(attempts, now, r.recipient().acceptedAt());
+				return next.map(at -> new Decision(r, "deferred", attempts, at, null, MessageEvent.DEFERRED))
+					.orElseGet(() -> new Decision(r, "failed", attempts, null, null, MessageEvent.FAILED));
 		}
 	}
 
-	private void suppress(ClaimedRecipient r, AttemptResult result, Instant now) {
-		jdbc.sql("""
+	private Set<UUID> updateRecipients(String worker, List<Decision> decisions, Instant now) {
+		return jdbc.execute((ConnectionCallback<Set<UUID>>) connection -> {
+			int n = decisions.size();
+			UUID[] ids = new UUID[n];
+			String[] statuses = new String[n];
+			Integer[] attempts = new Integer[n];
+			Timestamp[] next = new Timestamp[n];
+			Integer[] codes = new Integer[n];
+			String[] enhanced = new String[n];
+			String[] texts = new String[n];
+			String[] kinds = new String[n];
+			String[] categories = new String[n];
+			for (int i = 0; i < n; i++) {
+				Decision d = decisions.get(i);
+				AttemptResult a = d.result().attempt();
+				ids[i] = d.result().recipient().id();
+				statuses[i] = d.status();
+				attempts[i] = d.attempts();
+				next[i] = d.nextAttemptAt() == null ? null : Timestamp.from(d.nextAttemptAt());
+				codes[i] = a.replyCode();
+				enhanced[i] = a.enhancedCode();
+				texts[i] = truncate(a.text(), 2000);
+				kinds[i] = d.bounce() == null ? null : d.bounce().kind();
+				categories[i] = d.bounce() == null ? null : d.bounce().category();
+			}
+			Timestamp at = Timestamp.from(now);
+			try (PreparedStatement ps = connection.prepareStatement(UPDATE)) {
+				ps.setTimestamp(1, at);
+				ps.setTimestamp(2, at);
+				ps.setTimestamp(3, at);
+				ps.setArray(4, array(connection, "uuid", ids));
+				ps.setArray(5, array(connection, "text", statuses));
+				ps.setArray(6, array(connection, "int4", attempts));
+				ps.setArray(7, array(connection, "timestamptz", next));
+				ps.setArray(8, array(connection, "int4", codes));
+				ps.setArray(9, array(connection, "text", enhanced));
+				ps.setArray(10, array(connection, "text", texts));
+				ps.setArray(11, array(connection, "text", kinds));
+				ps.setArray(12, array(connection, "text", categories));
+				ps.setString(13, worker);
+				Set<UUID> updated = new HashSet<>();
+				try (ResultSet rs = ps.executeQuery()) {
+					while (rs.next()) {
+						updated.add(rs.getObject(1, UUID.class));
+					}
+				}
+				return updated;
+			}
+		});
+	}
+
+	private void insertAttempts(List<Decision> decisions) {
+		jdbc.batchUpdate("""
+				insert into delivery_attempt (id, recipient_id, message_id, attempt, started_at, duration_ms, host,
+				  reply_code, enhanced_code, reply_text, outcome, transcript)
+				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", decisions, 500, (ps, d) -> {
+			ClaimedRecipient r = d.result().recipient();
+			AttemptResult a = d.result().attempt();
+			ps.setObject(1, Ids.next());
+			ps.setObject(2, r.id());
+			ps.setObject(3, r.messageId());
+			ps.setInt(4, d.attempts());
+			ps.setTimestamp(5, Timestamp.from(a.startedAt()));
+			ps.setInt(6, (int) a.duration().toMillis());
+			ps.setString(7, a.host());
+			ps.setObject(8, a.replyCode());
+			ps.setString(9, a.enhancedCode());
+			ps.setString(10, truncate(a.text(), 2000));
+			ps.setString(11, d.status());
+			ps.setString(12, a.transcript());
+		});
+	}
+
+	private void suppressHardBounces(List<Decision> decisions, Instant now) {
+		List<Decision> hard = decisions.stream().filter(d -> d.bounce() != null && d.bounce().hard()).toList();
+		jdbc.batchUpdate("""
 				insert into suppression (email, reason, source_message_id, detail, created_at)
 				values (?, 'hard-bounce', ?, ?, ?)
 				on conflict (email) do update set reason = excluded.reason, source_message_id = excluded.source_message_id,
-				  detail = excluded.detail, created_at = excluded.created_at, expires_at = null""")
-			.params(Suppressions.normalize(r.email()), r.messageId(), truncate(result.text(), 500), Timestamp.from(now))
-			.update();
+				  detail = excluded.detail, created_at = excluded.created_at, expires_at = null""", hard, 500, (ps, d) -> {
+			ps.setString(1, Suppressions.normalize(d.result().recipient().email()));
+			ps.setObject(2, d.result().recipient().messageId());
+			ps.setString(3, truncate(d.result().attempt().text(), 500));
+			ps.setTimestamp(4, Timestamp.from(now));
+		});
 	}
 
-	private static Map<String, Object> eventData(ClaimedRecipient r, AttemptResult result, int attempts,
-			Decision decision) {
+	private static MessageEvent event(Decision d, Instant now) {
+		ClaimedRecipient r = d.result().recipient();
+		AttemptResult result = d.result().attempt();
 		Map<String, Object> data = EventData.base(Messages.publicId(r.messageId()), r.email(), r.template(), r.tags(),
 				r.metadata(), r.test());
-		data.put("attempt", attempts);
+		data.put("attempt", d.attempts());
 		data.put("smtp", EventData.smtp(result.replyCode(), result.enhancedCode(), result.text(), result.host()));
-		if (decision.bounce() != null) {
-			data.put("bounce", Map.of("kind", decision.bounce().kind(), "category", decision.bounce().category(),
-					"diagnostic", result.text() == null ? "" : result.text()));
+		if (d.bounce() != null) {
+			data.put("bounce", Map.of("kind", d.bounce().kind(), "category", d.bounce().category(), "diagnostic",
+					result.text() == null ? "" : result.text()));
 		}
-		if (decision.nextAttemptAt() != null) {
-			data.put("nextAttemptAt", decision.nextAttemptAt().toString());
+		if (d.nextAttemptAt() != null) {
+			data.put("nextAttemptAt", d.nextAttemptAt().toString());
 		}
-		return data;
+		return new MessageEvent(Ids.next(), r.messageId(), r.id(), d.event(), now, data);
+	}
+
+	private static Array array(Connection connection, String type, Object[] values) throws SQLException {
+		return connection.createArrayOf(type, values);
 	}
 
 	private static String truncate(String s, int max) {

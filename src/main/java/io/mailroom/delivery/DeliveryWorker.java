@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,9 +57,16 @@ public class DeliveryWorker implements SmartLifecycle {
 	private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>(256,
 			Comparator.comparingInt((Job j) -> j.recipient().priority()).thenComparingLong(Job::sequence));
 
+	private final LinkedBlockingQueue<DeliveryRecorder.Result> results = new LinkedBlockingQueue<>();
+
 	private final List<Thread> threads = new ArrayList<>();
 
+	private Thread recorderThread;
+
 	private volatile boolean running;
+
+	/** Set once every sender has stopped: then the recorder finishes what is left and ends. */
+	private volatile boolean sendersDone;
 
 	private record Job(ClaimedRecipient recipient, long sequence) {
 	}
@@ -89,11 +97,13 @@ public class DeliveryWorker implements SmartLifecycle {
 			return;
 		}
 		running = true;
+		sendersDone = false;
 		int senders = Math.max(1, relayProperties.maxConnections());
 		for (int i = 0; i < senders; i++) {
 			threads.add(startThread("mailroom-sender-" + i, this::sendLoop));
 		}
 		threads.add(startThread("mailroom-dispatcher", this::dispatchLoop));
+		recorderThread = startThread("mailroom-recorder", this::recordLoop);
 		log.info("Delivery worker {} started with {} sender(s)", workerId, senders);
 	}
 
@@ -145,13 +155,7 @@ public class DeliveryWorker implements SmartLifecycle {
 				if (job == null) {
 					continue;
 				}
-				try {
-					deliver(session, job.recipient());
-				}
-				finally {
-					pending.decrementAndGet();
-					wakeup.wake();
-				}
+				deliver(session, job.recipient());
 			}
 		}
 		catch (InterruptedException ex) {
@@ -160,9 +164,43 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	private void deliver(Relay.RelaySession session, ClaimedRecipient recipient) {
-		AttemptResult result = recipient.test() ? sandboxed(recipient)
-				: session.send(recipient, verp.forRecipient(recipient.id()));
-		record(recipient, result);
+		AttemptResult result;
+		try {
+			result = recipient.test() ? sandboxed(recipient)
+					: session.send(recipient, verp.forRecipient(recipient.id()));
+		}
+		catch (RuntimeException ex) {
+			log.error("Sending recipient {} failed unexpectedly", recipient.id(), ex);
+			result = new AttemptResult(AttemptResult.Outcome.DEFERRED, null, null, "internal error: " + ex, null,
+					clock.instant(), Duration.ZERO, null);
+		}
+		results.add(new DeliveryRecorder.Result(recipient, result));
+	}
+
+	/**
+	 * Records results in batches: whatever the senders finished since the last round goes into one
+	 * transaction, so recording keeps up with many parallel SMTP connections.
+	 */
+	private void recordLoop() {
+		List<DeliveryRecorder.Result> batch = new ArrayList<>();
+		while (!(sendersDone && results.isEmpty())) {
+			try {
+				DeliveryRecorder.Result first = results.poll(200, TimeUnit.MILLISECONDS);
+				if (first == null) {
+					continue;
+				}
+				batch.add(first);
+				results.drainTo(batch, 499);
+				record(batch);
+				pending.addAndGet(-batch.size());
+				batch.clear();
+				wakeup.wake();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 	}
 
 	/** Test-mode keys: everything happens as if delivered, but no SMTP connection is opened. */
@@ -172,30 +210,24 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	/**
-	 * Recording is retried through a short database outage: giving up would leave the recipient
-	 * claimed until the lease expires and then send it a second time.
+	 * Recording is retried through a database outage (a restart takes seconds): giving up would
+	 * leave the recipients claimed until the lease expires and then send them a second time.
 	 */
-	private void record(ClaimedRecipient recipient, AttemptResult result) {
+	private void record(List<DeliveryRecorder.Result> batch) throws InterruptedException {
 		Duration backoff = Duration.ofMillis(200);
-		for (int attempt = 1;; attempt++) {
+		long giveUpAt = System.nanoTime() + properties.lease().toNanos();
+		while (true) {
 			try {
-				recorder.record(workerId, recipient, result, clock.instant());
+				recorder.recordAll(workerId, batch, clock.instant());
 				return;
 			}
 			catch (RuntimeException ex) {
-				if (attempt >= 20) {
-					log.error("Could not record the attempt for recipient {}; it will be retried after its lease",
-							recipient.id(), ex);
+				if (System.nanoTime() - giveUpAt > 0) {
+					log.error("Could not record {} attempt(s); they are retried after their lease", batch.size(), ex);
 					return;
 				}
-				log.warn("Recording an attempt failed ({}); retrying", ex.getMessage());
-				try {
-					Wakeup.sleep(backoff);
-				}
-				catch (InterruptedException ie) {
-					Thread.currentThread().interrupt();
-					return;
-				}
+				log.warn("Recording {} attempt(s) failed ({}); retrying in {}", batch.size(), ex.getMessage(), backoff, ex);
+				Wakeup.sleep(backoff);
 				backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5)
 						: backoff.multipliedBy(2);
 			}
@@ -219,6 +251,16 @@ public class DeliveryWorker implements SmartLifecycle {
 			}
 		}
 		threads.clear();
+		sendersDone = true;
+		if (recorderThread != null) {
+			try {
+				// Results of the recipients sent before the stop are recorded, not lost.
+				recorderThread.join(Duration.ofSeconds(30).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 		List<UUID> unsent = new ArrayList<>();
 		Job job;
 		while ((job = queue.poll()) != null) {

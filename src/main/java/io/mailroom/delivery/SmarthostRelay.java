@@ -28,11 +28,14 @@ class SmarthostRelay implements Relay {
 
 	private final Clock clock;
 
-	SmarthostRelay(SmtpClient client, String host, int port, Clock clock) {
+	private final SmtpTimers timers;
+
+	SmarthostRelay(SmtpClient client, String host, int port, Clock clock, SmtpTimers timers) {
 		this.client = client;
 		this.host = host;
 		this.port = port;
 		this.clock = clock;
+		this.timers = timers;
 	}
 
 	@Override
@@ -55,11 +58,11 @@ class SmarthostRelay implements Relay {
 				TransactionResult result = c.send(new Envelope(returnPath, java.util.List.of(recipient.email())),
 						recipient.mime());
 				lastUsedNanos = System.nanoTime();
-				return SmtpAttempts.of(result, recipient.email(), host, startedAt);
+				return timers.record(SmtpAttempts.of(result, recipient.email(), host, startedAt));
 			}
 			catch (SmtpException ex) {
 				close();
-				return SmtpAttempts.of(ex, host, startedAt, Duration.ofNanos(System.nanoTime() - start));
+				return timers.record(SmtpAttempts.of(ex, host, startedAt, Duration.ofNanos(System.nanoTime() - start)));
 			}
 			catch (RuntimeException ex) {
 				close();

@@ -17,9 +17,4 @@ class LocalCaptureConfiguration {
 		return new LocalCaptureServer(local.smtpPort());
 	}
 
-	@Bean
-	LocalOutboxController localOutboxController(LocalCaptureServer server) {
-		return new LocalOutboxController(server);
-	}
-
 }

@@ -11,15 +11,23 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 
 /** What the local capture server received: a list (JSON or a small HTML page) and each message raw. */
+@RestController
 @RequestMapping("/local/outbox")
+@ConditionalOnClass(name = "com.icegreen.greenmail.util.GreenMail")
+@Conditional(RelayHostMissingCondition.class)
+@ConditionalOnProperty(name = "mailroom.local.capture-server", havingValue = "true", matchIfMissing = true)
 class LocalOutboxController {
 
 	private final LocalCaptureServer server;

@@ -80,6 +80,10 @@ public class MessageService {
 	List<AcceptedMessage> storeAll(List<PreparedMessage> messages, Instant now) {
 		Set<String> suppressed = store.suppressed(messages, now);
 		Map<UUID, RecipientStatus> statuses = store.insert(messages, suppressed);
+		long suppressedCount = statuses.values().stream().filter(s -> s == RecipientStatus.SUPPRESSED).count();
+		if (suppressedCount > 0) {
+			Counter.builder("mailroom.deliveries").tag("outcome", "suppressed").register(meters).increment(suppressedCount);
+		}
 		messages.forEach(m -> Counter.builder("mailroom.messages.accepted")
 			.description("Messages accepted through the API")
 			.tag("template", m.rendered().name())

@@ -46,7 +46,7 @@ public final class SmtpConnection implements AutoCloseable {
 
 	private Transcript transcript = sessionTranscript;
 
-	private Socket socket;
+	private volatile Socket socket;
 
 	private ReplyReader reader;
 

@@ -33,4 +33,36 @@ public record SmtpTimeouts(Duration connect, Duration greeting, Duration mail, D
 		return new SmtpTimeouts(limit, limit, limit, limit, limit, limit, limit, limit);
 	}
 
+	public SmtpTimeouts withConnect(Duration connect) {
+		return new SmtpTimeouts(connect, greeting, mail, rcpt, dataInit, dataBlock, dataTerm, other);
+	}
+
+	public SmtpTimeouts withGreeting(Duration greeting) {
+		return new SmtpTimeouts(connect, greeting, mail, rcpt, dataInit, dataBlock, dataTerm, other);
+	}
+
+	public SmtpTimeouts withMail(Duration mail) {
+		return new SmtpTimeouts(connect, greeting, mail, rcpt, dataInit, dataBlock, dataTerm, other);
+	}
+
+	public SmtpTimeouts withRcpt(Duration rcpt) {
+		return new SmtpTimeouts(connect, greeting, mail, rcpt, dataInit, dataBlock, dataTerm, other);
+	}
+
+	public SmtpTimeouts withDataInit(Duration dataInit) {
+		return new SmtpTimeouts(connect, greeting, mail, rcpt, dataInit, dataBlock, dataTerm, other);
+	}
+
+	public SmtpTimeouts withDataBlock(Duration dataBlock) {
+		return new SmtpTimeouts(connect, greeting, mail, rcpt, dataInit, dataBlock, dataTerm, other);
+	}
+
+	public SmtpTimeouts withDataTerm(Duration dataTerm) {
+		return new SmtpTimeouts(connect, greeting, mail, rcpt, dataInit, dataBlock, dataTerm, other);
+	}
+
+	public SmtpTimeouts withOther(Duration other) {
+		return new SmtpTimeouts(connect, greeting, mail, rcpt, dataInit, dataBlock, dataTerm, other);
+	}
+
 }

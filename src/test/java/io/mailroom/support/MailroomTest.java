@@ -23,7 +23,7 @@ import org.springframework.test.context.ContextConfiguration;
 		properties = { "mailroom.api-key=" + MailroomTest.API_KEY, "mailroom.delivery.enabled=false",
 				"mailroom.relay.host=127.0.0.1", "mailroom.relay.port=9", "mailroom.relay.tls=none",
 				"mailroom.local.capture-server=false", "mailroom.bounce.domain=bounces.mailroom.test",
-				"mailroom.delivery.poll-interval=200ms" })
+				"mailroom.delivery.poll-interval=200ms", "mailroom.templates.render-timeout=30s" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 @Import(TestClockConfiguration.class)
 public @interface MailroomTest {

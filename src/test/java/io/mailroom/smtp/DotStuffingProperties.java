@@ -1,0 +1,116 @@
+package io.mailroom.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.List;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Any body survives a real SMTP round trip (our client → SubEthaSMTP) byte for byte after CRLF
+ * normalisation: dot-stuffing, lone CR/LF, missing final line break, 8-bit bytes.
+ */
+class DotStuffingProperties {
+
+	private static final byte[] HEADER = "Subject: property\r\n\r\n".getBytes();
+
+	private static final Envelope ENVELOPE = new Envelope("s@example.com", "r@example.com");
+
+	private static SubEthaServer server;
+
+	private static SmtpConnection connection;
+
+	@BeforeContainer
+	static void connect() throws Exception {
+		server = new SubEthaServer(b -> b.insertReceivedHeaders(false));
+		connection = new SmtpClient(SmtpClientSettings.defaults("client.test")
+			.withTlsMode(TlsMode.NONE)
+			.withTimeouts(SmtpTimeouts.uniform(Duration.ofSeconds(10)))).connect("127.0.0.1", server.port());
+	}
+
+	@AfterContainer
+	static void disconnect() {
+		connection.close();
+		server.close();
+	}
+
+	@Provide
+	Arbitrary<byte[]> bodies() {
+		// the bytes that matter to the encoding, often enough to meet each other
+		Arbitrary<Byte> interesting = Arbitraries.of((byte) '.', (byte) '\r', (byte) '\n', (byte) 'a', (byte) ' ',
+				(byte) '\t', (byte) 0xC3, (byte) 0xA9, (byte) 0);
+		Arbitrary<Byte> any = Arbitraries.bytes();
+		Arbitrary<Byte> mixed = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, interesting), net.jqwik.api.Tuple.of(1, any));
+		return mixed.list().ofMaxSize(3000).map(DotStuffingProperties::toArray);
+	}
+
+	@Property(tries = 300)
+	void bodySurvivesTheRoundTrip(@ForAll("bodies") byte[] body) throws Exception {
+		byte[] message = concat(HEADER, body);
+		byte[] expected = normalised(message);
+		if (MessageBody.inspect(message).longestLine() > MessageBody.MAX_LINE_OCTETS) {
+			assertThatThrownBy(() -> connection.send(ENVELOPE, message)).isInstanceOf(SmtpException.class);
+			return;
+		}
+		int before = server.received().size();
+
+		TransactionResult result = connection.send(ENVELOPE, message);
+
+		assertThat(result.data().code()).isEqualTo(250);
+		List<SubEthaServer.Received> received = server.received();
+		assertThat(received).hasSize(before + 1);
+		assertThat(received.get(before).data()).isEqualTo(expected);
+	}
+
+	@Property(tries = 300)
+	void sizeAnnouncedIsTheSizeDelivered(@ForAll("bodies") byte[] body) {
+		byte[] message = concat(HEADER, body);
+		assertThat(MessageBody.inspect(message).size()).isEqualTo(normalised(message).length);
+	}
+
+	@Property(tries = 300)
+	void noLineOnTheWireStartsWithALoneDotBeforeTheEnd(@ForAll("bodies") byte[] body) throws Exception {
+		ByteArrayOutputStream wire = new ByteArrayOutputStream();
+		MessageBody.write(concat(HEADER, body), wire);
+		String text = wire.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+		assertThat(text).endsWith("\r\n.\r\n");
+		assertThat(text.substring(0, text.length() - 3)).doesNotContain("\r\n.\r\n");
+		// every line break on the wire is CRLF
+		assertThat(text.replace("\r\n", "")).doesNotContain("\r").doesNotContain("\n");
+	}
+
+	/** The reference normalisation, written independently of MessageBody. */
+	private static byte[] normalised(byte[] message) {
+		String text = new String(message, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("\r\n|\r|\n", "\r\n");
+		if (!text.isEmpty() && !text.endsWith("\r\n")) {
+			text += "\r\n";
+		}
+		return text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+	}
+
+	private static byte[] concat(byte[] a, byte[] b) {
+		byte[] out = new byte[a.length + b.length];
+		System.arraycopy(a, 0, out, 0, a.length);
+		System.arraycopy(b, 0, out, a.length, b.length);
+		return out;
+	}
+
+	private static byte[] toArray(List<Byte> bytes) {
+		byte[] out = new byte[bytes.size()];
+		for (int i = 0; i < out.length; i++) {
+			out[i] = bytes.get(i);
+		}
+		return out;
+	}
+
+}
