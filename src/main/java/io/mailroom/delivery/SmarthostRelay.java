@@ -3,6 +3,7 @@ package io.mailroom.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.mailroom.smtp.Envelope;
 import io.mailroom.smtp.SmtpClient;
@@ -53,12 +54,20 @@ class SmarthostRelay implements Relay {
 		public AttemptResult send(ClaimedRecipient recipient, String returnPath) {
 			Instant startedAt = clock.instant();
 			long start = System.nanoTime();
+			boolean reused = connection != null;
 			try {
-				SmtpConnection c = connection();
-				TransactionResult result = c.send(new Envelope(returnPath, java.util.List.of(recipient.email())),
-						recipient.mime());
-				lastUsedNanos = System.nanoTime();
-				return timers.record(SmtpAttempts.of(result, recipient.email(), host, startedAt));
+				try {
+					return attempt(recipient, returnPath, startedAt);
+				}
+				catch (SmtpException ex) {
+					close();
+					// A kept-alive connection the server has dropped (restart, idle timeout) fails before
+					// any reply. Nothing was accepted then, so one retry on a new connection is safe.
+					if (!reused || !nothingReceived(ex.transcript())) {
+						throw ex;
+					}
+					return attempt(recipient, returnPath, startedAt);
+				}
 			}
 			catch (SmtpException ex) {
 				close();
@@ -69,6 +78,18 @@ class SmarthostRelay implements Relay {
 				return new AttemptResult(AttemptResult.Outcome.DEFERRED, null, null, "internal error: " + ex,
 						host, startedAt, Duration.ofNanos(System.nanoTime() - start), null);
 			}
+		}
+
+		private AttemptResult attempt(ClaimedRecipient recipient, String returnPath, Instant startedAt)
+				throws SmtpException {
+			SmtpConnection c = connection();
+			TransactionResult result = c.send(new Envelope(returnPath, List.of(recipient.email())), recipient.mime());
+			lastUsedNanos = System.nanoTime();
+			return timers.record(SmtpAttempts.of(result, recipient.email(), host, startedAt));
+		}
+
+		private static boolean nothingReceived(String transcript) {
+			return transcript == null || transcript.lines().noneMatch(line -> line.startsWith("S: "));
 		}
 
 		private SmtpConnection connection() throws SmtpException {
