@@ -1,0 +1,49 @@
+package io.mailroom.bounce;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fallback for bounces in no known layout: every address in the prose before the returned
+ * message (other than the bounce's own sender and receiver and mail-system addresses) is a failed
+ * recipient, and the text beside it is its diagnostic.
+ */
+final class PlainTextBounce implements BounceFormat {
+
+	@Override
+	public List<RecipientFinding> read(MailMessage message) {
+		String prose = ProseScan.beforeReturnedMessage(message.readableText());
+		List<RecipientFinding> found = new ArrayList<>();
+		List<String> own = new ArrayList<>();
+		own.addAll(Addresses.all(message.headers().first("from")));
+		own.addAll(Addresses.all(message.headers().first("to")));
+		own.addAll(Addresses.all(message.headers().first("reply-to")));
+		own.addAll(Addresses.all(message.headers().first("return-path")));
+		own.addAll(Addresses.all(originalSender(message)));
+		for (String a : Addresses.all(prose)) {
+			if (Addresses.isSystem(a) || own.stream().anyMatch(o -> Addresses.same(o, a))) {
+				continue;
+			}
+			if (found.stream().anyMatch(f -> Addresses.same(f.recipient, a))) {
+				continue;
+			}
+			RecipientFinding f = new RecipientFinding(a);
+			f.diagnostic = ProseScan.paragraphAbout(prose, a);
+			f.command = SmtpCommands.find(f.diagnostic);
+			found.add(f);
+		}
+		if (found.size() == 1 && found.get(0).diagnostic.isBlank()) {
+			found.get(0).diagnostic = SmtpText.sweep(prose);
+		}
+		return found;
+	}
+
+	private static String originalSender(MailMessage message) {
+		String returned = message.returnedMessage();
+		if (returned.isEmpty()) {
+			return "";
+		}
+		return MailMessage.parseHeaders(returned.split("\n\n", 2)[0]).first("from");
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.mailroom.bounce;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Reading the human-readable part of a bounce: paragraphs, the returned copy, addresses. */
+final class ProseScan {
+
+	/** Lines after which a text bounce quotes the message that failed. */
+	private static final List<String> RETURNED_MARKERS = List.of("this is a copy of the message",
+			"below this line is a copy of the message", "original message follows", "----- original message -----",
+			"the original message was received at", "----- unsent message below -----", "--- original message ---",
+			"original message headers:", "headers of the original message", "unsent message follows",
+			"----- message text follows -----", "------ original message headers ------",
+			"the text you sent follows:", "--- below this line is a copy of the message.",
+			"--- the header of the original message is following. ---", "------ this is a copy of your message",
+			"--- original message follows", "----- original message below", "content-type: message/rfc822",
+			"original message header:");
+
+	private static final Pattern HEADER_LINE = Pattern
+		.compile("(?i)^(received|return-path|message-id|date|subject|from|to|x-[\\w-]+|mime-version|content-type|dkim-signature):\\s");
+
+	private ProseScan() {
+	}
+
+	/** The prose before the returned message copy. */
+	static String beforeReturnedMessage(String text) {
+		String lower = text.toLowerCase(Locale.ROOT);
+		int cut = text.length();
+		for (String marker : RETURNED_MARKERS) {
+			int at = lower.indexOf(marker);
+			if (at >= 0 && at < cut) {
+				cut = at;
+			}
+		}
+		String[] lines = text.substring(0, cut).split("\n", -1);
+		int offset = 0;
+		for (int i = 0; i < lines.length; i++) {
+			if (HEADER_LINE.matcher(lines[i]).find() && i + 2 < lines.length
+					&& (HEADER_LINE.matcher(lines[i + 1]).find() || lines[i + 1].startsWith(" ") || lines[i + 1].startsWith("\t"))
+					&& (HEADER_LINE.matcher(lines[i + 2]).find() || lines[i + 2].startsWith(" ") || lines[i + 2].startsWith("\t"))) {
+				return text.substring(0, offset);
+			}
+			offset += lines[i].length() + 1;
+		}
+		return text.substring(0, cut);
+	}
+
+	/** Paragraphs (blank-line separated blocks) of the text. */
+	static List<String> paragraphs(String text) {
+		List<String> out = new ArrayList<>();
+		for (String p : text.split("\n\\s*\n")) {
+			if (!p.isBlank()) {
+				out.add(p);
+			}
+		}
+		return out;
+	}
+
+	/**
+	 * The explanation printed next to an address: the rest of its paragraph, or the next one when
+	 * the address stands alone on its line (Exim, qmail and Postfix all do one or the other).
+	 */
+	static String paragraphAbout(String text, String address) {
+		if (text == null || address == null || address.isEmpty()) {
+			return "";
+		}
+		String prose = beforeReturnedMessage(text);
+		List<String> paras = paragraphs(prose);
+		String lowerAddress = address.toLowerCase(Locale.ROOT);
+		for (int i = 0; i < paras.size(); i++) {
+			String p = paras.get(i);
+			int at = p.toLowerCase(Locale.ROOT).indexOf(lowerAddress);
+			if (at < 0) {
+				continue;
+			}
+			String rest = p.substring(at + address.length()).replaceFirst("^[>:\\s]+", "");
+			if (rest.replaceAll("[\\s.]", "").length() < 8 && i + 1 < paras.size()) {
+				rest = rest + " " + paras.get(i + 1);
+			}
+			return SmtpText.sweep(rest);
+		}
+		return "";
+	}
+
+}

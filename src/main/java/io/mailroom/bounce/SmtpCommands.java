@@ -1,0 +1,44 @@
+package io.mailroom.bounce;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Which SMTP command a remote server refused, as bounce prose tells it. */
+final class SmtpCommands {
+
+	private static final Pattern IN_REPLY = Pattern.compile(
+			"(?i)(?:in reply to|after|>>>|while sending|at)\\s+(?:the\\s+)?(?:end of\\s+)?(EHLO|HELO|MAIL\\s*FROM|RCPT\\s*TO|RCPT|MAIL|DATA|STARTTLS|AUTH|QUIT|end of data|initial connection)\\b");
+
+	private SmtpCommands() {
+	}
+
+	static String find(String text) {
+		if (text == null || text.isEmpty()) {
+			return "";
+		}
+		Matcher m = IN_REPLY.matcher(text);
+		if (!m.find()) {
+			return "";
+		}
+		return normalise(m.group(1));
+	}
+
+	static String normalise(String command) {
+		String c = command.toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+		if (c.startsWith("MAIL")) {
+			return "MAIL";
+		}
+		if (c.startsWith("RCPT")) {
+			return "RCPT";
+		}
+		if (c.equals("END OF DATA")) {
+			return "DATA";
+		}
+		if (c.equals("INITIAL CONNECTION")) {
+			return "CONN";
+		}
+		return c;
+	}
+
+}
