@@ -16,7 +16,8 @@ final class FeedbackReport {
 
 	static boolean isComplaint(MailMessage message) {
 		String ct = message.headers().first("content-type").toLowerCase(Locale.ROOT);
-		return ct.contains("feedback-report") || message.part("message/feedback-report") != null;
+		return ct.contains("feedback-report") || message.part("message/feedback-report") != null
+				|| message.returnedMessage().contains("X-HmXmrOriginalRecipient:");
 	}
 
 	static Complaint read(MailMessage message) {
@@ -32,6 +33,11 @@ final class FeedbackReport {
 			}
 		}
 		String returned = message.returnedMessage();
+		if (recipients.isEmpty()) {
+			// Hotmail's JMRP reports name the complainant in a header of the returned message
+			MailMessage.Headers original = MailMessage.parseHeaders(returned.split("\n\n", 2)[0]);
+			recipients.addAll(Addresses.all(original.first("x-hmxmroriginalrecipient")));
+		}
 		if (recipients.isEmpty() && !returned.isEmpty()) {
 			MailMessage.Headers original = MailMessage.parseHeaders(returned.split("\n\n", 2)[0]);
 			recipients.addAll(Addresses.all(original.first("to")));

@@ -20,7 +20,14 @@ final class PlainTextBounce implements BounceFormat {
 		own.addAll(Addresses.all(message.headers().first("reply-to")));
 		own.addAll(Addresses.all(message.headers().first("return-path")));
 		own.addAll(Addresses.all(originalSender(message)));
-		for (String a : Addresses.all(prose)) {
+		List<String> candidates = new ArrayList<>();
+		for (String failed : message.headers().all("x-failed-recipients")) {
+			candidates.addAll(Addresses.all(failed));
+		}
+		if (candidates.isEmpty()) {
+			candidates.addAll(Addresses.all(prose));
+		}
+		for (String a : candidates) {
 			if (Addresses.isSystem(a) || own.stream().anyMatch(o -> Addresses.same(o, a))) {
 				continue;
 			}
@@ -34,6 +41,9 @@ final class PlainTextBounce implements BounceFormat {
 		}
 		if (found.size() == 1 && found.get(0).diagnostic.isBlank()) {
 			found.get(0).diagnostic = SmtpText.sweep(prose);
+		}
+		for (RecipientFinding f : found) {
+			f.reason = TextReasons.of(f.diagnostic, f.command, message);
 		}
 		return found;
 	}
