@@ -37,6 +37,9 @@ final class DeliveryStatusReport implements BounceFormat {
 			if (f.command.isEmpty()) {
 				f.command = SmtpCommands.find(about.isEmpty() && found.size() == 1 ? readable : about);
 			}
+			if (!EnhancedStatus.isSpecific(f.status) && !EnhancedStatus.isSpecific(EnhancedStatus.find(f.diagnostic, ""))) {
+				f.reason = TextReasons.of(f.diagnostic, f.command, message);
+			}
 		}
 		return found;
 	}
