@@ -94,7 +94,11 @@ final class AmazonSesNotification implements BounceFormat {
 			return null;
 		}
 		try {
-			JsonNode root = JSON.readTree(body.substring(start, end + 1).replaceAll("\\n(?=\\S)", ""));
+			// SNS e-mail wraps long lines; the JSON itself has no line breaks
+			JsonNode root = JSON.readTree(body.substring(start, end + 1).replaceAll("\\n ?", ""));
+			if (root.path("Message").isString()) {
+				root = JSON.readTree(root.path("Message").asString());
+			}
 			return root.has("notificationType") || root.has("eventType") ? root : null;
 		}
 		catch (JacksonException ex) {

@@ -2,6 +2,7 @@ package io.mailroom.bounce;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The fallback for bounces in no known layout: every address in the prose before the returned
@@ -9,6 +10,10 @@ import java.util.List;
  * recipient, and the text beside it is its diagnostic.
  */
 final class PlainTextBounce implements BounceFormat {
+
+	/** Addresses in these places are aliases, senders or envelope details, not failed recipients. */
+	private static final Pattern NOT_RECIPIENTS = Pattern.compile(
+			"(?im)(?:(?:expanded|generated) from|may not follow|forwarded from|sender:?|mail from:?)\\s*[<(]?\\S+@\\S+|^\\s*(?:from|cc|reply-to|sender|return-path):.*$");
 
 	@Override
 	public List<RecipientFinding> read(MailMessage message) {
@@ -25,7 +30,7 @@ final class PlainTextBounce implements BounceFormat {
 			candidates.addAll(Addresses.all(failed));
 		}
 		if (candidates.isEmpty()) {
-			candidates.addAll(Addresses.all(prose));
+			candidates.addAll(Addresses.all(NOT_RECIPIENTS.matcher(prose).replaceAll(" ")));
 		}
 		for (String a : candidates) {
 			if (Addresses.isSystem(a) || own.stream().anyMatch(o -> Addresses.same(o, a))) {

@@ -377,7 +377,8 @@ final class ReasonRules {
 	static Reason match(String lowerText) {
 		for (Reason r : List.of(Reason.MAILBOXFULL, Reason.MESGTOOBIG, Reason.EXCEEDLIMIT, Reason.SUSPEND,
 				Reason.USERUNKNOWN, Reason.FILTERED, Reason.REJECTED, Reason.HOSTUNKNOWN, Reason.SPAMDETECTED,
-				Reason.SPEEDING, Reason.TOOMANYCONN, Reason.BLOCKED, Reason.AUTHFAILURE, Reason.SECURITYERROR,
+				Reason.SPEEDING, Reason.TOOMANYCONN, Reason.REQUIREPTR, Reason.BADREPUTATION, Reason.BLOCKED,
+				Reason.AUTHFAILURE, Reason.VIRUSDETECTED, Reason.POLICYVIOLATION, Reason.SECURITYERROR,
 				Reason.SYSTEMERROR, Reason.NETWORKERROR, Reason.EXPIRED, Reason.CONTENTERROR, Reason.HASMOVED,
 				Reason.SYSTEMFULL, Reason.NOTACCEPT, Reason.MAILERERROR, Reason.NORELAYING)) {
 			if (says(r, lowerText)) {

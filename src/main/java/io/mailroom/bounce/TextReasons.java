@@ -14,6 +14,15 @@ final class TextReasons {
 	}
 
 	static Reason of(String diagnostic, String command, MailMessage message) {
+		return of(diagnostic, command, message, false);
+	}
+
+	/**
+	 * @param strict when the bounce is a DSN whose status says nothing specific: then a bare
+	 * "user unknown" is left to the classifier, which reads it as a content filter unless the
+	 * refusal came at RCPT (sisimai does the same)
+	 */
+	static Reason of(String diagnostic, String command, MailMessage message, boolean strict) {
 		String lower = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
 		if (EnhancedStatus.isSpecific(EnhancedStatus.find(lower, ""))) {
 			return null;
@@ -25,10 +34,14 @@ final class TextReasons {
 		if (SmtpText.containsAny(lower, List.of("retry timeout exceeded", "retry time not reached", "giving up",
 				"could not deliver for the last", "delivery failed 20 attempts", "message will be retried",
 				"did not accept our requests to connect", "has been delayed", "delivery attempts will continue",
+				"envelope expired", "host not reachable",
 				"was not delivered within", "delivery time expired", "timed out", "queue too long"))) {
 			return Reason.EXPIRED;
 		}
-		if (SmtpText.containsAny(lower, List.of("no smtp service", "does not accept mail", "null mx"))) {
+		if (SmtpText.containsAny(lower, List.of("dns error", "dns type "))) {
+			return Reason.NETWORKERROR;
+		}
+		if (SmtpText.containsAny(lower, List.of("no smtp service", "does not accept mail", "null mx", "no mx found"))) {
 			return Reason.NOTACCEPT;
 		}
 		if (SmtpText.containsAny(lower, List.of("malformed address", "syntax error in address", "bad address syntax"))) {
@@ -40,14 +53,17 @@ final class TextReasons {
 		}
 		if (SmtpText.containsAny(lower, List.of("no such domain", "unrouteable address", "unroutable address",
 				"all relevant mx records point to non-existent hosts", "domain not found", "host not found",
-				"domain name not found", "sorry, i couldn't find any host"))) {
+				"domain does not exist", "host unknown", "sorry, i couldn't find any host"))) {
 			return Reason.HOSTUNKNOWN;
 		}
 		if (SmtpText.containsAny(lower, List.of("invalid final delivery userid", "address not found",
 				"couldn't be found", "recipient not found", "unknown recipient", "no such user", "user not exist",
-				"sorry, no mailbox here by that name", "mailbox not found", "user unknown", "unknown user",
-				"the recipient name is not recognized", "please check if address is correct"))
+				"sorry, no mailbox here by that name", "mailbox not found", "the recipient name is not recognized",
+				"please check if address is correct"))
 				&& !"DATA".equals(command)) {
+			return Reason.USERUNKNOWN;
+		}
+		if (!strict && SmtpText.containsAny(lower, List.of("user unknown", "unknown user")) && !"DATA".equals(command)) {
 			return Reason.USERUNKNOWN;
 		}
 		Reason r = ReasonRules.match(lower);
