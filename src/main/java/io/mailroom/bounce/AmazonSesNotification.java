@@ -86,7 +86,7 @@ final class AmazonSesNotification implements BounceFormat {
 	/** The SES JSON document in the body, or null when the body carries none. */
 	static JsonNode json(String body) {
 		int start = body.indexOf('{');
-		if (start < 0 || !body.contains("\"mail\"")) {
+		if (start < 0 || !body.contains("notificationType") && !body.contains("eventType")) {
 			return null;
 		}
 		int end = body.lastIndexOf('}');

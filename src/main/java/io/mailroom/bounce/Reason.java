@@ -113,7 +113,12 @@ enum Reason {
 		if (status == null || !EnhancedStatus.isValid(status)) {
 			return null;
 		}
-		return STANDARD.get(status);
+		Reason standard = STANDARD.get(status);
+		if (standard == null && status.startsWith("5.1.") && status.length() > 6) {
+			// vendor details of "bad destination address" (Microsoft's 5.1.351 and the like)
+			return USERUNKNOWN;
+		}
+		return standard;
 	}
 
 	private static final Map<String, Reason> STANDARD = Map.ofEntries(

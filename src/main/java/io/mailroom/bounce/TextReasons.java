@@ -66,8 +66,9 @@ final class TextReasons {
 		if (!strict && SmtpText.containsAny(lower, List.of("user unknown", "unknown user")) && !"DATA".equals(command)) {
 			return Reason.USERUNKNOWN;
 		}
+		// Other wordings of an unknown address are left to the classifier, which weighs the command
 		Reason r = ReasonRules.match(lower);
-		return r == Reason.FILTERED ? null : r;
+		return r == Reason.FILTERED || r == Reason.USERUNKNOWN ? null : r;
 	}
 
 }
