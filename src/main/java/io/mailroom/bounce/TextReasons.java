@@ -57,7 +57,7 @@ final class TextReasons {
 			return Reason.HOSTUNKNOWN;
 		}
 		if (SmtpText.containsAny(lower, List.of("invalid final delivery userid", "address not found",
-				"couldn't be found", "recipient not found", "unknown recipient", "no such user", "user not exist",
+				"couldn't be found", "unknown recipient", "no such user", "user not exist",
 				"sorry, no mailbox here by that name", "mailbox not found", "the recipient name is not recognized",
 				"please check if address is correct"))
 				&& !"DATA".equals(command)) {
