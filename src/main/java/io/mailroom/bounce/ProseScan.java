@@ -20,7 +20,7 @@ final class ProseScan {
 			"original message header:");
 
 	private static final Pattern HEADER_LINE = Pattern
-		.compile("(?i)^(received|return-path|message-id|date|subject|from|to|x-[\\w-]+|mime-version|content-type|dkim-signature):\\s");
+		.compile("(?i)^(received|return-path|message-id|date|subject|from|to|x-[\\w-]+|mime-version|content-type|dkim-signature):\\s?\\S");
 
 	private ProseScan() {
 	}
@@ -47,6 +47,19 @@ final class ProseScan {
 		}
 		return text.substring(0, cut);
 	}
+
+	/** Cuts the text where a line starts with another address: that is the next recipient's entry. */
+	private static String untilNextRecipient(String text, String lowerAddress) {
+		java.util.regex.Matcher m = NEXT_RECIPIENT.matcher(text);
+		while (m.find()) {
+			if (!m.group(1).toLowerCase(Locale.ROOT).equals(lowerAddress)) {
+				return text.substring(0, m.start());
+			}
+		}
+		return text;
+	}
+
+	private static final Pattern NEXT_RECIPIENT = Pattern.compile("\\n[ \\t]*<?([^\\s<>@]+@[^\\s<>]+?)>?:?(?:\\s|$)");
 
 	/** Paragraphs (blank-line separated blocks) of the text. */
 	static List<String> paragraphs(String text) {
@@ -76,7 +89,8 @@ final class ProseScan {
 			if (at < 0) {
 				continue;
 			}
-			String rest = p.substring(at + address.length()).replaceFirst("^[>:\\s]+", "");
+			String rest = untilNextRecipient(p.substring(at + address.length()), lowerAddress)
+				.replaceFirst("^[>:\\s]+", "");
 			if (rest.replaceAll("[\\s.]", "").length() < 8 && i + 1 < paras.size()) {
 				rest = rest + " " + paras.get(i + 1);
 			}
