@@ -182,8 +182,9 @@ final class MailMessage {
 		if (ct.isEmpty()) {
 			return "text/plain";
 		}
-		int semi = ct.indexOf(';');
-		return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+		// some MTAs fold the parameters without the ';' separator
+		String type = ct.trim().split("[;\\s]", 2)[0];
+		return type.toLowerCase(Locale.ROOT);
 	}
 
 	private static void collect(Headers headers, String rawBody, List<Part> out, int depth) {
