@@ -13,16 +13,11 @@ final class TextReasons {
 	private TextReasons() {
 	}
 
-	static Reason of(String diagnostic, String command, MailMessage message) {
-		return of(diagnostic, command, message, false);
-	}
-
 	/**
-	 * @param strict when the bounce is a DSN whose status says nothing specific: then a bare
-	 * "user unknown" is left to the classifier, which reads it as a content filter unless the
-	 * refusal came at RCPT (sisimai does the same)
+	 * A bare "user unknown" is not decided here: the classifier reads it as a content filter
+	 * unless the refusal came at RCPT, as sisimai does.
 	 */
-	static Reason of(String diagnostic, String command, MailMessage message, boolean strict) {
+	static Reason of(String diagnostic, String command, MailMessage message) {
 		String lower = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
 		if (EnhancedStatus.isSpecific(EnhancedStatus.find(lower, ""))) {
 			return null;
@@ -61,9 +56,6 @@ final class TextReasons {
 				"sorry, no mailbox here by that name", "mailbox not found", "the recipient name is not recognized",
 				"please check if address is correct"))
 				&& !"DATA".equals(command)) {
-			return Reason.USERUNKNOWN;
-		}
-		if (!strict && SmtpText.containsAny(lower, List.of("user unknown", "unknown user")) && !"DATA".equals(command)) {
 			return Reason.USERUNKNOWN;
 		}
 		// Other wordings of an unknown address are left to the classifier, which weighs the command
