@@ -10,6 +10,8 @@ final class SmtpCommands {
 	private static final Pattern IN_REPLY = Pattern.compile(
 			"(?i)(?:in reply to|after|>>>|while sending|at)\\s+(?:the\\s+)?(?:end of\\s+)?(EHLO|HELO|MAIL\\s*FROM|RCPT\\s*TO|RCPT|MAIL|DATA|STARTTLS|AUTH|QUIT|end of data|initial connection)\\b");
 
+	private static final Pattern TAG = Pattern.compile("\\[(RCPT_TO|MAIL_FROM|DATA|EHLO|HELO)\\]");
+
 	private SmtpCommands() {
 	}
 
@@ -19,7 +21,9 @@ final class SmtpCommands {
 		}
 		Matcher m = IN_REPLY.matcher(text);
 		if (!m.find()) {
-			return "";
+			// Yahoo and others tag the stage: "[RCPT_TO]", "[DATA]"
+			Matcher tag = TAG.matcher(text);
+			return tag.find() ? normalise(tag.group(1).replace('_', ' ')) : "";
 		}
 		return normalise(m.group(1));
 	}
