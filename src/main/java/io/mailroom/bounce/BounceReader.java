@@ -14,7 +14,7 @@ public final class BounceReader {
 
 	/** Tried in order; the first family that recognises the message reads it. */
 	private final List<BounceFormat> formats = List.of(new AmazonSesNotification(), new DeliveryStatusReport(),
-			new EximBounce(), new QmailBounce(), new PlainTextBounce());
+			new EximBounce(), new QmailBounce(), new SendmailTranscript(), new PlainTextBounce());
 
 	private final BounceClassifier classifier;
 
