@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 public final class BounceReader {
 
 	/** Tried in order; the first family that recognises the message reads it. */
-	private final List<BounceFormat> formats = List.of(new AmazonSesNotification(), new DeliveryStatusReport(),
-			new EximBounce(), new QmailBounce(), new SendmailTranscript(), new PlainTextBounce());
+	private final List<BounceFormat> formats = List.of(new AmazonSesNotification(), new OpenSmtpdBounce(),
+			new DeliveryStatusReport(), new EximBounce(), new QmailBounce(), new GmailBounce(), new DragonFlyBounce(),
+			new SendmailTranscript(), new PlainTextBounce());
 
 	private final BounceClassifier classifier;
 

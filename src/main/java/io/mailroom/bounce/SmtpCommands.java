@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 final class SmtpCommands {
 
 	private static final Pattern IN_REPLY = Pattern.compile(
-			"(?i)(?:in reply to|after|>>>|while sending|at)\\s+(?:the\\s+)?(?:end of\\s+)?(EHLO|HELO|MAIL\\s*FROM|RCPT\\s*TO|RCPT|MAIL|DATA|STARTTLS|AUTH|QUIT|end of data|initial connection)\\b");
+			"(?i)(?:in reply to|after|>>>|while sending|at|did not like our)\\s+(?:the\\s+)?(?:end of\\s+)?(EHLO|HELO|MAIL\\s*FROM|RCPT\\s*TO|RCPT|MAIL|DATA|STARTTLS|AUTH|QUIT|end of data|initial connection)\\b");
 
 	private static final Pattern TAG = Pattern.compile("\\[(RCPT_TO|MAIL_FROM|DATA|EHLO|HELO)\\]");
 

@@ -13,7 +13,7 @@ abstract class TextBounce implements BounceFormat {
 
 	/** Addresses in these places are aliases, senders or envelope details, not failed recipients. */
 	private static final Pattern NOT_RECIPIENTS = Pattern.compile(
-			"(?im)(?:(?:expanded|generated) from|may not follow|forwarded from|sender:?|mail from:?)\\s*[<(]?\\S+@\\S+|^\\s*(?:from|cc|reply-to|sender|return-path):.*$");
+			"(?im)(?:(?:expanded|generated) from|may not follow|forwarded from|sender:?|mail from:?)\\s*[<(]?\\S+@\\S+|^\\s*(?:from|to|cc|reply-to|sender|return-path):.*$");
 
 	@Override
 	public final List<RecipientFinding> read(MailMessage message) {
@@ -67,6 +67,10 @@ abstract class TextBounce implements BounceFormat {
 		if (others.isEmpty()) {
 			// anonymised corpora and self-sent tests bounce back to the sender's own address
 			others = candidates.stream().filter(a -> !Addresses.isSystem(a)).limit(1).toList();
+		}
+		if (others.isEmpty()) {
+			// a message to postmaster@ bounces too
+			others = candidates.stream().limit(1).toList();
 		}
 		List<RecipientFinding> found = new ArrayList<>();
 		for (String a : others) {
