@@ -28,7 +28,21 @@ public final class BounceReader {
 	}
 
 	public BounceReport read(byte[] rawMessage) {
-		MailMessage message = MailMessage.parse(rawMessage);
+		BounceReport report = read(MailMessage.parse(rawMessage));
+		if (report.recipients().isEmpty()) {
+			// a bounce forwarded by a relay or a helpdesk: the real report is the attached message
+			MailMessage attached = MailMessage.parseAttached(rawMessage);
+			if (attached != null) {
+				BounceReport inner = read(attached);
+				if (!inner.recipients().isEmpty()) {
+					return inner;
+				}
+			}
+		}
+		return report;
+	}
+
+	private BounceReport read(MailMessage message) {
 		String originalMessageId = originalMessageId(message);
 		String verp = verpAddress(message);
 		if (FeedbackReport.isComplaint(message)) {

@@ -69,9 +69,7 @@ final class DeliveryStatusReport implements BounceFormat {
 		List<MailMessage.Headers> blocks = new ArrayList<>();
 		StringBuilder block = new StringBuilder();
 		for (String line : (report + "\n").split("\n", -1)) {
-			boolean startsRecipient = line.regionMatches(true, 0, "Final-Recipient:", 0, 16)
-					|| line.regionMatches(true, 0, "Original-Recipient:", 0, 19);
-			if (line.isBlank() || startsRecipient && hasRecipient(block)) {
+			if (line.isBlank() || startsNextRecipient(line, block)) {
 				if (!block.isEmpty()) {
 					blocks.add(MailMessage.parseHeaders(block.toString()));
 					block.setLength(0);
@@ -130,8 +128,22 @@ final class DeliveryStatusReport implements BounceFormat {
 		return out;
 	}
 
-	private static boolean hasRecipient(StringBuilder block) {
-		return RECIPIENT_FIELD.matcher(block).find();
+	private static final Pattern PER_RECIPIENT_FIELD = Pattern.compile("(?im)^(action|status|diagnostic-code)\\s*:");
+
+	/**
+	 * Reports that omit the blank line between recipients: a recipient field starts the next
+	 * recipient when the current one already has that field, or already has its status fields
+	 * (Original-Recipient may come before or after Final-Recipient).
+	 */
+	private static boolean startsNextRecipient(String line, StringBuilder block) {
+		boolean isFinal = line.regionMatches(true, 0, "Final-Recipient:", 0, 16);
+		boolean isOriginal = line.regionMatches(true, 0, "Original-Recipient:", 0, 19);
+		if (!isFinal && !isOriginal || !RECIPIENT_FIELD.matcher(block).find()) {
+			return false;
+		}
+		String lower = block.toString().toLowerCase(java.util.Locale.ROOT);
+		boolean repeated = isFinal ? lower.contains("final-recipient:") : lower.contains("original-recipient:");
+		return repeated || PER_RECIPIENT_FIELD.matcher(block).find();
 	}
 
 	private static final Pattern STATUS = Pattern.compile("([245])\\.(\\d{1,3})\\.(\\d{1,3})");

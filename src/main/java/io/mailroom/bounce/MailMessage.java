@@ -82,6 +82,17 @@ final class MailMessage {
 		return new MailMessage(headers, parts, decodeBody(headers, rawBody));
 	}
 
+	/** The message attached as message/rfc822, parsed, or null when there is none. */
+	static MailMessage parseAttached(byte[] raw) {
+		MailMessage outer = parse(raw);
+		for (Part p : outer.parts) {
+			if (p.contentType().equals("message/rfc822") && !p.text().isBlank()) {
+				return parse(p.text().getBytes(StandardCharsets.UTF_8));
+			}
+		}
+		return null;
+	}
+
 	Headers headers() {
 		return this.headers;
 	}

@@ -48,6 +48,25 @@ final class ProseScan {
 		return text.substring(0, cut);
 	}
 
+	private static final Pattern SUMMARY_LINE = Pattern.compile("(?i)^\\s*(to|from|cc|subject|sent|date|reply-to):");
+
+	/**
+	 * Where the paragraph names the address as a recipient, not in a summary of the original
+	 * message ("To: user@example.org" above "did not reach the following recipient(s)").
+	 */
+	private static int mention(String paragraph, String lowerAddress) {
+		String lower = paragraph.toLowerCase(Locale.ROOT);
+		int at = lower.indexOf(lowerAddress);
+		while (at >= 0) {
+			int lineStart = lower.lastIndexOf('\n', at) + 1;
+			if (!SUMMARY_LINE.matcher(paragraph.substring(lineStart, at)).find()) {
+				return at;
+			}
+			at = lower.indexOf(lowerAddress, at + 1);
+		}
+		return -1;
+	}
+
 	/** Cuts the text where a line starts with another address: that is the next recipient's entry. */
 	private static String untilNextRecipient(String text, String lowerAddress) {
 		java.util.regex.Matcher m = NEXT_RECIPIENT.matcher(text);
@@ -85,7 +104,7 @@ final class ProseScan {
 		String lowerAddress = address.toLowerCase(Locale.ROOT);
 		for (int i = 0; i < paras.size(); i++) {
 			String p = paras.get(i);
-			int at = p.toLowerCase(Locale.ROOT).indexOf(lowerAddress);
+			int at = mention(p, lowerAddress);
 			if (at < 0) {
 				continue;
 			}
