@@ -81,10 +81,18 @@ abstract class TextBounce implements BounceFormat {
 			f.diagnostic = ProseScan.paragraphAbout(prose, a);
 			found.add(f);
 		}
-		if (found.size() == 1 && found.get(0).diagnostic.isBlank()) {
+		if (found.size() == 1 && saysNothing(found.get(0).diagnostic, message)) {
+			// the explanation is elsewhere in the prose ("Error message below: 550 ...")
 			found.get(0).diagnostic = SmtpText.sweep(prose);
 		}
 		return found;
+	}
+
+	private static boolean saysNothing(String diagnostic, MailMessage message) {
+		return diagnostic.isBlank() || EnhancedStatus.findReplyCode(diagnostic, "").isEmpty()
+				&& EnhancedStatus.find(diagnostic, "").isEmpty()
+				&& ReasonRules.match(diagnostic.toLowerCase(java.util.Locale.ROOT)) == null
+				&& TextReasons.of(diagnostic, "", message) == null;
 	}
 
 	private static String originalSender(MailMessage message) {
