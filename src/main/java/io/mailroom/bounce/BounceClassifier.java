@@ -84,7 +84,10 @@ public final class BounceClassifier {
 		String action = f.action == null ? "" : f.action.toLowerCase(Locale.ROOT).trim();
 		Reason reason = f.reason;
 		if (reason == null || reason.shouldBeRetried()) {
-			reason = ReasonRules.find(new ReasonRules.Evidence(status, reply, diagnostic, type, command, action, reason));
+			Reason byProvider = RemoteHostRules.find(new RemoteHostRules.Evidence(f.recipient,
+					f.remoteMta == null ? "" : f.remoteMta, status, reply, diagnostic.toLowerCase(Locale.ROOT), command));
+			reason = byProvider != null ? byProvider
+					: ReasonRules.find(new ReasonRules.Evidence(status, reply, diagnostic, type, command, action, reason));
 		}
 		boolean hard = reason.isHard((status + " " + diagnostic).trim());
 		if (status.isEmpty()) {
