@@ -34,7 +34,10 @@ final class RemoteHostRules {
 					".exchangelabs.com"), RemoteHostRules::microsoft),
 			new Provider(List.of("mfsmax.docomo.ne.jp"), RemoteHostRules::nttDocomo),
 			new Provider(List.of("charter.net"), RemoteHostRules::spectrum),
-			new Provider(List.of(".qq.com"), RemoteHostRules::tencent));
+			new Provider(List.of(".qq.com"), RemoteHostRules::tencent),
+			new Provider(List.of(".yahoodns.net"), RemoteHostRules::yahoo),
+			new Provider(List.of(".hotmail.com"), RemoteHostRules::outlook),
+			new Provider(List.of(".mail.aol.com", ".mx.aol.com"), RemoteHostRules::aol));
 
 	private RemoteHostRules() {
 	}
@@ -273,7 +276,7 @@ final class RemoteHostRules {
 	}
 
 	private static Reason spectrum(Evidence e) {
-		Matcher m = Pattern.compile("aup#[a-z]*(\\d{4})").matcher(e.diagnostic());
+		Matcher m = Pattern.compile("aup#\\D{0,8}?(\\d{4})").matcher(e.diagnostic());
 		if (!m.find()) {
 			return null;
 		}
@@ -306,6 +309,35 @@ final class RemoteHostRules {
 			return Reason.SPEEDING;
 		}
 		return code == 1530 ? Reason.MESGTOOBIG : null;
+	}
+
+	private static Reason yahoo(Evidence e) {
+		return firstMatch(e.diagnostic(), List.of(
+				Map.entry(Reason.AUTHFAILURE, List.of("yahoo requires all senders to authenticate with either spf or dkim")),
+				Map.entry(Reason.BLOCKED, List.of(" because the ip is in spamhaus's list;",
+						"not accepted from ip addresses on spamhaus xbl")),
+				Map.entry(Reason.NORELAYING, List.of("relaying denied for ")),
+				Map.entry(Reason.NOTCOMPLIANTRFC, List.of("headers are not rfc compliant")),
+				Map.entry(Reason.POLICYVIOLATION, List.of("not accepted for policy reasons")),
+				Map.entry(Reason.REJECTED, List.of("temporarily deferred due to unexpected volume or user complaints",
+						"due to unresolvable rfc.5321 domain", " will be permanently deferred")),
+				Map.entry(Reason.SPEEDING, List.of("user is receiving mail too quickly")),
+				Map.entry(Reason.SUSPEND, List.of(" is no longer valid.", "this mailbox is disabled")),
+				Map.entry(Reason.SYNTAXERROR, List.of("syntax error in parameters or arguments")),
+				Map.entry(Reason.TOOMANYCONN, List.of("max message per connection reached")),
+				Map.entry(Reason.USERUNKNOWN, List.of("dd this user doesn't have a ", "mailbox not found"))));
+	}
+
+	private static Reason outlook(Evidence e) {
+		return firstMatch(e.diagnostic(), List.of(
+				Map.entry(Reason.HOSTUNKNOWN, List.of("the mail could not be delivered to the recipient because the domain is not reachable")),
+				Map.entry(Reason.USERUNKNOWN, List.of("requested action not taken: mailbox unavailable"))));
+	}
+
+	private static Reason aol(Evidence e) {
+		return firstMatch(e.diagnostic(), List.of(
+				Map.entry(Reason.HOSTUNKNOWN, List.of("host or domain name not found")),
+				Map.entry(Reason.NOTACCEPT, List.of("type=mx: malformed or unexpected name server reply"))));
 	}
 
 	private static Reason tencent(Evidence e) {
