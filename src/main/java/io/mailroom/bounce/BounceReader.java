@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class BounceReader {
 
 	/** Tried in order; the first family that recognises the message reads it. */
-	private final List<BounceFormat> formats = List.of(new AmazonSesNotification(), new OpenSmtpdBounce(),
+	private final List<BounceFormat> formats = List.of(new AmazonSesNotification(), new PostfixSessionTranscript(), new OpenSmtpdBounce(),
 			new DeliveryStatusReport(), new EximBounce(), new QmailBounce(), new GmailBounce(), new DragonFlyBounce(),
 			new SendmailTranscript(), new PlainTextBounce());
 

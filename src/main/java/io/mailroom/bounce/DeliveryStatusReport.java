@@ -28,7 +28,7 @@ final class DeliveryStatusReport implements BounceFormat {
 		String readable = message.readableText();
 		for (RecipientFinding f : found) {
 			String about = ProseScan.paragraphAbout(readable, f.recipient);
-			if (f.diagnostic.isBlank() && !about.isEmpty()) {
+			if (f.diagnostic.isBlank() && !about.isEmpty() || saysMore(about, f)) {
 				f.diagnostic = about;
 			}
 			if (f.command.isEmpty()) {
@@ -42,6 +42,19 @@ final class DeliveryStatusReport implements BounceFormat {
 			}
 		}
 		return found;
+	}
+
+	/**
+	 * Whether the human-readable text has a more specific code than a generic report (Postfix
+	 * writes "Status: 5.0.0" but quotes the server's "550 5.1.1 ..." in its prose).
+	 */
+	private static boolean saysMore(String about, RecipientFinding f) {
+		if (about.isEmpty() || EnhancedStatus.isSpecific(f.status) && !f.status.endsWith(".0")) {
+			return false;
+		}
+		String inProse = EnhancedStatus.find(about, "");
+		return EnhancedStatus.isSpecific(inProse) && !EnhancedStatus.isSpecific(EnhancedStatus.find(f.diagnostic, ""))
+				&& about.length() > f.diagnostic.length();
 	}
 
 	static String reportText(MailMessage message) {
@@ -95,6 +108,10 @@ final class DeliveryStatusReport implements BounceFormat {
 			int semi = diagnostic.indexOf(';');
 			if (semi > 0 && semi < 20 && !diagnostic.substring(0, semi).contains(" ")) {
 				f.diagnosticType = diagnostic.substring(0, semi).trim().toUpperCase(Locale.ROOT);
+				if (f.diagnosticType.equals("X-POSTFIX")) {
+					// Postfix's own wording for what is still an SMTP-level failure
+					f.diagnosticType = "SMTP";
+				}
 				diagnostic = diagnostic.substring(semi + 1);
 			}
 			f.diagnostic = diagnostic.trim();

@@ -19,6 +19,9 @@ final class SmtpCommands {
 		if (text == null || text.isEmpty()) {
 			return "";
 		}
+		if (text.contains("refused to talk to me:")) {
+			return "HELO"; // Postfix: the greeting itself was a refusal
+		}
 		Matcher m = IN_REPLY.matcher(text);
 		if (!m.find()) {
 			// Yahoo and others tag the stage: "[RCPT_TO]", "[DATA]"
