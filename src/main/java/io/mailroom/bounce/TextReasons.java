@@ -2,6 +2,7 @@ package io.mailroom.bounce;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reasons that text-only bounces state in words rather than codes. MTAs without DSN support
@@ -10,7 +11,31 @@ import java.util.Locale;
  */
 final class TextReasons {
 
+	/** Exchange's NDR codes ("550 5.1.1 RESOLVER.ADR.RecipNotFound; not found") name the reason. */
+	private static final List<Map.Entry<String, Reason>> EXCHANGE_NDR = List.of(
+			Map.entry("smtpsend.dns.nonexistentdomain", Reason.HOSTUNKNOWN),
+			Map.entry("smtpsend.dns.mxloopback", Reason.NETWORKERROR),
+			Map.entry("resolver.adr.badprimary", Reason.SYSTEMERROR),
+			Map.entry("resolver.adr.recipnotfound", Reason.USERUNKNOWN),
+			Map.entry("resolver.adr.exrecipnotfound", Reason.USERUNKNOWN),
+			Map.entry("resolver.adr.reciplimit", Reason.TOOMANYCONN),
+			Map.entry("resolver.adr.invalidinsmtp", Reason.SYSTEMERROR),
+			Map.entry("resolver.adr.ambiguous", Reason.SYSTEMERROR),
+			Map.entry("resolver.rst.authrequired", Reason.SECURITYERROR),
+			Map.entry("resolver.rst.notauthorized", Reason.REJECTED),
+			Map.entry("resolver.rst.recipsizelimit", Reason.MESGTOOBIG),
+			Map.entry("queue.expired", Reason.EXPIRED));
+
 	private TextReasons() {
+	}
+
+	private static Reason exchangeNdrCode(String lower) {
+		for (Map.Entry<String, Reason> e : EXCHANGE_NDR) {
+			if (lower.contains(e.getKey())) {
+				return e.getValue();
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -19,6 +44,10 @@ final class TextReasons {
 	 */
 	static Reason of(String diagnostic, String command, MailMessage message) {
 		String lower = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
+		Reason exchange = exchangeNdrCode(lower);
+		if (exchange != null) {
+			return exchange;
+		}
 		if (EnhancedStatus.isSpecific(EnhancedStatus.find(lower, ""))) {
 			return null;
 		}
