@@ -13,9 +13,19 @@ import java.util.regex.Pattern;
 public final class BounceReader {
 
 	/** Tried in order; the first family that recognises the message reads it. */
-	private final List<BounceFormat> formats = List.of(new AmazonSesNotification(), new PostfixSessionTranscript(), new OpenSmtpdBounce(),
-			new DeliveryStatusReport(), new EximBounce(), new QmailBounce(), new GmailBounce(), new DragonFlyBounce(),
-			new SendmailTranscript(), new PlainTextBounce());
+	private final List<BounceFormat> formats = List.of(
+			new AmazonSesNotification(),
+			new PostfixSessionTranscript(),
+			// families whose prose says more than the generic report they may attach
+			new OpenSmtpdBounce(),
+			new EzwebBounce(),
+			new DeliveryStatusReport(),
+			new EximBounce(),
+			new QmailBounce(),
+			new GmailBounce(),
+			new DragonFlyBounce(),
+			new SendmailTranscript(),
+			new PlainTextBounce());
 
 	private final BounceClassifier classifier;
 

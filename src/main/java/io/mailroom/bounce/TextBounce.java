@@ -22,6 +22,9 @@ abstract class TextBounce implements BounceFormat {
 		}
 		String prose = prose(message);
 		List<RecipientFinding> found = recipients(message, prose);
+		if (readsAttachedReport()) {
+			mergeReport(message, found);
+		}
 		for (RecipientFinding f : found) {
 			if (f.command.isEmpty()) {
 				f.command = SmtpCommands.find(f.diagnostic);
@@ -37,6 +40,11 @@ abstract class TextBounce implements BounceFormat {
 	/** The family's wording: sets the command, a reason or a status the prose implies. */
 	void refine(RecipientFinding finding, MailMessage message) {
 		finding.reason = TextReasons.of(finding.diagnostic, finding.command, message);
+	}
+
+	/** Whether the family's status comes from the RFC 3464 report it attaches, when it does. */
+	boolean readsAttachedReport() {
+		return false;
 	}
 
 	/** The part of the bounce that explains the failure. */
@@ -86,6 +94,36 @@ abstract class TextBounce implements BounceFormat {
 			found.get(0).diagnostic = SmtpText.sweep(prose);
 		}
 		return found;
+	}
+
+	/**
+	 * Some of these MTAs attach an RFC 3464 report as well; its status and remote host complete
+	 * what the prose says about the same address.
+	 */
+	private static void mergeReport(MailMessage message, List<RecipientFinding> found) {
+		String report = DeliveryStatusReport.reportText(message);
+		if (report == null) {
+			return;
+		}
+		for (RecipientFinding fields : DeliveryStatusReport.parse(report)) {
+			for (RecipientFinding f : found) {
+				if (!Addresses.same(f.recipient, fields.recipient)) {
+					continue;
+				}
+				if (f.status.isEmpty()) {
+					f.status = fields.status;
+				}
+				if (f.remoteMta.isEmpty()) {
+					f.remoteMta = fields.remoteMta;
+				}
+				if (f.action.isEmpty()) {
+					f.action = fields.action;
+				}
+				if (f.diagnostic.isBlank()) {
+					f.diagnostic = fields.diagnostic;
+				}
+			}
+		}
 	}
 
 	private static boolean saysNothing(String diagnostic, MailMessage message) {
