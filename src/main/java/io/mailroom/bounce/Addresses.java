@@ -9,8 +9,12 @@ import java.util.regex.Pattern;
 /** Finding e-mail addresses in header values and bounce prose. */
 final class Addresses {
 
+	/**
+	 * A mailbox as it appears in prose. The look-behind and the possessive local part keep the
+	 * search linear on long runs of base64 or other address-like characters.
+	 */
 	static final Pattern ADDRESS = Pattern.compile(
-			"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+");
+			"(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]++@[A-Za-z0-9-]++(?:\\.[A-Za-z0-9-]++)+");
 
 	private Addresses() {
 	}
