@@ -220,6 +220,36 @@ class BounceReaderTests {
 	}
 
 	@Test
+	void readsAnAmazonSesComplaintNotification() {
+		BounceReport report = read("""
+				From: no-reply@sns.amazonaws.com
+				To: app@example.com
+				Subject: AWS Notification Message
+
+				{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"angry@example.org"}],"complaintFeedbackType":"abuse"},"mail":{"messageId":"x"}}
+				""");
+		assertThat(report.type()).isEqualTo(BounceReport.Type.COMPLAINT);
+		assertThat(report.feedbackType()).isEqualTo("abuse");
+		assertThat(report.recipients()).extracting(BouncedRecipient::email).containsExactly("angry@example.org");
+	}
+
+	@Test
+	void takesAnAppleMailUnsubscribeForAnOptOutComplaint() {
+		BounceReport report = read("""
+				From: someone@icloud.example
+				To: opt-out-123@example.com
+				Subject: unsubscribe
+				Auto-Submitted: auto-replied
+				X-Apple-Unsubscribe: true
+
+				Apple Mail sent this email to unsubscribe from the message.
+				""");
+		assertThat(report.type()).isEqualTo(BounceReport.Type.COMPLAINT);
+		assertThat(report.feedbackType()).isEqualTo("opt-out");
+		assertThat(report.recipients()).extracting(BouncedRecipient::email).containsExactly("someone@icloud.example");
+	}
+
+	@Test
 	void recognisesAnRfc3834AutoReply() {
 		BounceReport report = read("""
 				From: Alice <alice@example.org>
