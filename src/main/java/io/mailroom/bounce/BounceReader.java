@@ -24,6 +24,7 @@ public final class BounceReader {
 			new QmailBounce(),
 			new GmailBounce(),
 			new DragonFlyBounce(),
+			new FmlBounce(),
 			new SendmailTranscript(),
 			new PlainTextBounce());
 

@@ -17,7 +17,7 @@ final class ProseScan {
 			"the text you sent follows:", "--- below this line is a copy of the message.",
 			"--- the header of the original message is following. ---", "------ this is a copy of your message",
 			"--- original message follows", "----- original message below", "content-type: message/rfc822",
-			"original message header:");
+			"original message header:", "original mail as follows:");
 
 	private static final Pattern HEADER_LINE = Pattern
 		.compile("(?i)^(received|return-path|message-id|date|subject|from|to|x-[\\w-]+|mime-version|content-type|dkim-signature):\\s?\\S");
