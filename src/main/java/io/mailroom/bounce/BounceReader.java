@@ -25,6 +25,7 @@ public final class BounceReader {
 			new GmailBounce(),
 			new DragonFlyBounce(),
 			new FmlBounce(),
+			new Exchange2003Bounce(),
 			new SendmailTranscript(),
 			new PlainTextBounce());
 
