@@ -21,6 +21,7 @@ public final class BounceReader {
 			new EzwebBounce(),
 			new DeliveryStatusReport(),
 			new EximBounce(),
+			new YahooBounce(),
 			new QmailBounce(),
 			new GmailBounce(),
 			new DragonFlyBounce(),
