@@ -19,6 +19,7 @@ public final class BounceReader {
 			// families whose prose says more than the generic report they may attach
 			new OpenSmtpdBounce(),
 			new EzwebBounce(),
+			new DominoBounce(),
 			new DeliveryStatusReport(),
 			new EximBounce(),
 			new YahooBounce(),

@@ -105,23 +105,26 @@ abstract class TextBounce implements BounceFormat {
 		if (report == null) {
 			return;
 		}
-		for (RecipientFinding fields : DeliveryStatusReport.parse(report)) {
-			for (RecipientFinding f : found) {
-				if (!Addresses.same(f.recipient, fields.recipient)) {
-					continue;
-				}
-				if (f.status.isEmpty()) {
-					f.status = fields.status;
-				}
-				if (f.remoteMta.isEmpty()) {
-					f.remoteMta = fields.remoteMta;
-				}
-				if (f.action.isEmpty()) {
-					f.action = fields.action;
-				}
-				if (f.diagnostic.isBlank()) {
-					f.diagnostic = fields.diagnostic;
-				}
+		List<RecipientFinding> reported = DeliveryStatusReport.parse(report);
+		for (int i = 0; i < reported.size(); i++) {
+			RecipientFinding fields = reported.get(i);
+			RecipientFinding f = found.stream().filter(o -> Addresses.same(o.recipient, fields.recipient)).findFirst()
+				// else the same place, when both list as many recipients (anonymised or rewritten addresses)
+				.orElse(reported.size() == found.size() ? found.get(i) : null);
+			if (f == null) {
+				continue;
+			}
+			if (f.status.isEmpty()) {
+				f.status = fields.status;
+			}
+			if (f.remoteMta.isEmpty()) {
+				f.remoteMta = fields.remoteMta;
+			}
+			if (f.action.isEmpty()) {
+				f.action = fields.action;
+			}
+			if (f.diagnostic.isBlank()) {
+				f.diagnostic = fields.diagnostic;
 			}
 		}
 	}
