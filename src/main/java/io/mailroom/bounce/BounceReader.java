@@ -28,6 +28,8 @@ public final class BounceReader {
 			new DragonFlyBounce(),
 			new FmlBounce(),
 			new Exchange2003Bounce(),
+			new IMailServerBounce(),
+			new NotesBounce(),
 			new SendmailTranscript(),
 			new PlainTextBounce());
 
