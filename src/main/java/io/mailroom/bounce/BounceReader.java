@@ -20,6 +20,7 @@ public final class BounceReader {
 			new OpenSmtpdBounce(),
 			new EzwebBounce(),
 			new DominoBounce(),
+			new McAfeeBounce(),
 			new DeliveryStatusReport(),
 			new EximBounce(),
 			new YahooBounce(),

@@ -10,7 +10,7 @@ final class SmtpCommands {
 	private static final Pattern IN_REPLY = Pattern.compile(
 			"(?i)(?:in reply to|after|>>>|while sending|at|did not like our)\\s+(?:the\\s+)?(?:end of\\s+)?(EHLO|HELO|MAIL\\s*FROM|RCPT\\s*TO|RCPT|MAIL|DATA|STARTTLS|AUTH|QUIT|end of data|initial connection)\\b");
 
-	private static final Pattern TAG = Pattern.compile("\\[(RCPT_TO|MAIL_FROM|DATA|EHLO|HELO)\\]");
+	private static final Pattern TAG = Pattern.compile("\\[(RCPT_TO|MAIL_FROM|DATA|EHLO|HELO)\\]|\\bSMTP:(RCPT|MAIL|DATA|EHLO|HELO)\\b");
 
 	private SmtpCommands() {
 	}
@@ -24,9 +24,12 @@ final class SmtpCommands {
 		}
 		Matcher m = IN_REPLY.matcher(text);
 		if (!m.find()) {
-			// Yahoo and others tag the stage: "[RCPT_TO]", "[DATA]"
+			// Yahoo and others tag the stage: "[RCPT_TO]", "[DATA]", "SMTP:RCPT host ..."
 			Matcher tag = TAG.matcher(text);
-			return tag.find() ? normalise(tag.group(1).replace('_', ' ')) : "";
+			if (!tag.find()) {
+				return "";
+			}
+			return normalise((tag.group(1) != null ? tag.group(1) : tag.group(2)).replace('_', ' '));
 		}
 		return normalise(m.group(1));
 	}
