@@ -34,8 +34,18 @@ public final class BounceClassifier {
 
 	/** Classifies a reply received while delivering ({@code enhancedCode} may be null or ""). */
 	public Classification classify(int replyCode, String enhancedCode, String text) {
+		return classify(replyCode, enhancedCode, text, null);
+	}
+
+	/**
+	 * Classifies a reply received while delivering, knowing the command it answered
+	 * ({@code "RCPT"}, {@code "DATA"}…): without an enhanced code, "550 user unknown" at RCPT is an
+	 * unknown address (hard), after DATA a content filter's verdict (soft).
+	 */
+	public Classification classify(int replyCode, String enhancedCode, String text, String command) {
 		String reply = replyCode > 0 ? Integer.toString(replyCode) : "";
 		RecipientFinding finding = new RecipientFinding("");
+		finding.command = command == null ? "" : SmtpCommands.normalise(command);
 		finding.replyCode = reply;
 		finding.status = enhancedCode == null ? "" : enhancedCode;
 		String body = text == null ? "" : text;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -155,14 +154,6 @@ final class EnhancedStatus {
 			}
 		}
 		return "";
-	}
-
-	private static final Pattern LEADING_REPLY = Pattern.compile("^\\s*([245]\\d\\d)[\\s-]");
-
-	/** A reply code at the very start of an SMTP reply line ("550 5.1.1 ..."), or "". */
-	static String leadingReplyCode(String text) {
-		Matcher m = LEADING_REPLY.matcher(text == null ? "" : text);
-		return m.find() ? m.group(1) : "";
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.mailroom.bounce;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -57,10 +56,6 @@ enum Reason {
 
 	String pseudoStatus(boolean temporary) {
 		return temporary ? this.temporaryCode : this.permanentCode;
-	}
-
-	String sisimaiName() {
-		return name().toLowerCase(Locale.ROOT);
 	}
 
 	/** Reasons that only say "we could not tell" and are worth a second look at the text. */

@@ -61,6 +61,24 @@ class BounceClassifierTests {
 	}
 
 	@Test
+	void theRefusedCommandDecidesAnUncodedUnknownUser() {
+		Classification atRcpt = this.classifier.classify(550, null, "user unknown", "RCPT");
+		assertThat(atRcpt.kind()).isEqualTo(Kind.HARD);
+		assertThat(atRcpt.status()).isEqualTo("5.0.911");
+		Classification afterData = this.classifier.classify(550, null, "user unknown", "DATA");
+		assertThat(afterData.kind()).isEqualTo(Kind.SOFT);
+		assertThat(afterData.category()).isEqualTo(Category.POLICY);
+	}
+
+	@Test
+	void aTemporaryReplyGetsATemporaryCode() {
+		Classification c = this.classifier.classify(452, "4.2.2", "Mailbox full, try again later");
+		assertThat(c.permanent()).isFalse();
+		assertThat(c.status()).isEqualTo("4.2.2");
+		assertThat(c.replyCode()).isEqualTo("452");
+	}
+
+	@Test
 	void aNullMxDomainIsHard() {
 		Classification c = this.classifier.classify(556, "5.1.10", "Recipient address has null MX");
 		assertThat(c.kind()).isEqualTo(Kind.HARD);
