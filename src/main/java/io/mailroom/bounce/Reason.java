@@ -1,6 +1,8 @@
 package io.mailroom.bounce;
 
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Why a message bounced, at the grain sisimai uses (its reason names, lower-cased). The reader
@@ -109,12 +111,39 @@ enum Reason {
 			return null;
 		}
 		Reason standard = STANDARD.get(status);
-		if (standard == null && status.startsWith("5.1.") && status.length() > 6) {
+		if (standard != null) {
+			return standard;
+		}
+		for (Map.Entry<Pattern, Reason> e : MICROSOFT) {
+			if (e.getKey().matcher(status).matches()) {
+				return e.getValue();
+			}
+		}
+		if (status.startsWith("5.1.") && status.length() > 6) {
 			// vendor details of "bad destination address" (Microsoft's 5.1.351 and the like)
 			return USERUNKNOWN;
 		}
-		return standard;
+		return null;
 	}
+
+	/**
+	 * Exchange Online's own detail codes (learn.microsoft.com, "Email non-delivery reports in
+	 * Exchange Online"); no other system uses these numbers.
+	 */
+	private static final List<Map.Entry<Pattern, Reason>> MICROSOFT = List.of(
+			Map.entry(Pattern.compile("[45]\\.4\\.312"), NETWORKERROR),
+			Map.entry(Pattern.compile("[45]\\.4\\.316"), EXPIRED),
+			Map.entry(Pattern.compile("4\\.7\\.[56]\\d\\d|4\\.7\\.8[5-9]\\d"), BLOCKED),
+			Map.entry(Pattern.compile("5\\.0\\.350|5\\.6\\.11"), CONTENTERROR),
+			Map.entry(Pattern.compile("5\\.7\\.12|5\\.7\\.124|5\\.7\\.13[3-6]|5\\.7\\.511"), REJECTED),
+			Map.entry(Pattern.compile("5\\.7\\.50[1-3]"), SPAMDETECTED),
+			Map.entry(Pattern.compile("5\\.7\\.50[45]"), FILTERED),
+			Map.entry(Pattern.compile("5\\.7\\.50[67]|5\\.7\\.60[6-9]|5\\.7\\.6[1-4]\\d"), BLOCKED),
+			Map.entry(Pattern.compile("5\\.7\\.508|5\\.7\\.7[0-4]\\d"), TOOMANYCONN),
+			Map.entry(Pattern.compile("5\\.7\\.509"), AUTHFAILURE),
+			Map.entry(Pattern.compile("5\\.7\\.510"), NOTACCEPT),
+			Map.entry(Pattern.compile("5\\.7\\.512"), POLICYVIOLATION),
+			Map.entry(Pattern.compile("5\\.7\\.57"), SECURITYERROR));
 
 	private static final Map<String, Reason> STANDARD = Map.ofEntries(
 			Map.entry("2.1.5", DELIVERED),
