@@ -62,7 +62,8 @@ final class TextReasons {
 				"was not delivered within", "delivery time expired", "timed out", "queue too long"))) {
 			return Reason.EXPIRED;
 		}
-		if (SmtpText.containsAny(lower, List.of("dns error", "dns type ", "dns lookup failed."))) {
+		if (SmtpText.containsAny(lower, List.of("dns error", "dns type ", "dns lookup failed.", " had no relevant answers.",
+				" responded with code nxdomain"))) {
 			return Reason.NETWORKERROR;
 		}
 		if (SmtpText.containsAny(lower, List.of("no smtp service", "does not accept mail", "null mx", "no mx found"))) {
