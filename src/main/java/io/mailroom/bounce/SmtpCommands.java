@@ -1,5 +1,6 @@
 package io.mailroom.bounce;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -7,10 +8,17 @@ import java.util.regex.Pattern;
 /** Which SMTP command a remote server refused, as bounce prose tells it. */
 final class SmtpCommands {
 
-	private static final Pattern IN_REPLY = Pattern.compile(
-			"(?i)(?:in reply to|after|>>>|while sending|at|did not like our)\\s+(?:the\\s+)?(?:end of\\s+)?(EHLO|HELO|MAIL\\s*FROM|RCPT\\s*TO|RCPT|MAIL|DATA|STARTTLS|AUTH|QUIT|end of data|initial connection)\\b");
+	private static final String COMMAND = "(EHLO|HELO|MAIL\\s*FROM|RCPT\\s*TO|RCPT|MAIL|DATA|STARTTLS|AUTH|QUIT";
 
-	private static final Pattern TAG = Pattern.compile("\\[(RCPT_TO|MAIL_FROM|DATA|EHLO|HELO)\\]|\\bSMTP:(RCPT|MAIL|DATA|EHLO|HELO)\\b");
+	/** The ways MTAs name the stage, most common first. */
+	private static final List<Pattern> WORDINGS = List.of(
+			// Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:", Sendmail ">>> DATA"
+			Pattern.compile("(?i)(?:in reply to|after|>>>|while sending|at|did not like our)\\s+(?:the\\s+)?(?:end of\\s+)?"
+					+ COMMAND + "|end of data|initial connection)\\b"),
+			// Yahoo "[RCPT_TO]", Unknown MTA #3 "SMTP:RCPT host …"
+			Pattern.compile("\\[(RCPT_TO|MAIL_FROM|DATA|EHLO|HELO)\\]|\\bSMTP:(RCPT|MAIL|DATA|EHLO|HELO)\\b"),
+			// InterScan MSS "Sent <<< RCPT TO:<…>", m-FILTER "-------SMTP command DATA"
+			Pattern.compile("(?:Sent\\s+<<<|-------SMTP command)\\s+" + COMMAND + ")\\b"));
 
 	private SmtpCommands() {
 	}
@@ -22,16 +30,14 @@ final class SmtpCommands {
 		if (text.contains("refused to talk to me:")) {
 			return "HELO"; // Postfix: the greeting itself was a refusal
 		}
-		Matcher m = IN_REPLY.matcher(text);
-		if (!m.find()) {
-			// Yahoo and others tag the stage: "[RCPT_TO]", "[DATA]", "SMTP:RCPT host ..."
-			Matcher tag = TAG.matcher(text);
-			if (!tag.find()) {
-				return "";
+		for (Pattern wording : WORDINGS) {
+			Matcher m = wording.matcher(text);
+			if (m.find()) {
+				String command = m.group(1) != null ? m.group(1) : m.group(2);
+				return normalise(command.replace('_', ' '));
 			}
-			return normalise((tag.group(1) != null ? tag.group(1) : tag.group(2)).replace('_', ' '));
 		}
-		return normalise(m.group(1));
+		return "";
 	}
 
 	static String normalise(String command) {
