@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 public final class BounceReader {
 
 	/** Tried in order; the first family that recognises the message reads it. */
-	private final List<BounceFormat> formats = List.of(
+	private final List<BounceFormat> formats = formats();
+
+	private static List<BounceFormat> formats() {
+		List<BounceFormat> formats = new ArrayList<>(List.of(
 			new AmazonSesNotification(),
 			new PostfixSessionTranscript(),
 			// families whose prose says more than the generic report they may attach
@@ -31,8 +34,11 @@ public final class BounceReader {
 			new Exchange2003Bounce(),
 			new IMailServerBounce(),
 			new NotesBounce(),
-			new SendmailTranscript(),
-			new PlainTextBounce());
+			new SendmailTranscript()));
+		formats.addAll(VendorBounce.ALL);
+		formats.add(new PlainTextBounce());
+		return List.copyOf(formats);
+	}
 
 	private final BounceClassifier classifier;
 

@@ -37,7 +37,8 @@ final class RemoteHostRules {
 			new Provider(List.of(".qq.com"), RemoteHostRules::tencent),
 			new Provider(List.of(".yahoodns.net"), RemoteHostRules::yahoo),
 			new Provider(List.of(".hotmail.com"), RemoteHostRules::outlook),
-			new Provider(List.of(".mail.aol.com", ".mx.aol.com"), RemoteHostRules::aol));
+			new Provider(List.of(".mail.aol.com", ".mx.aol.com"), RemoteHostRules::aol),
+			new Provider(List.of(".facebook.com"), RemoteHostRules::facebook));
 
 	private RemoteHostRules() {
 	}
@@ -338,6 +339,30 @@ final class RemoteHostRules {
 		return firstMatch(e.diagnostic(), List.of(
 				Map.entry(Reason.HOSTUNKNOWN, List.of("host or domain name not found")),
 				Map.entry(Reason.NOTACCEPT, List.of("type=mx: malformed or unexpected name server reply"))));
+	}
+
+	/** Facebook's response codes (postmaster.facebook.com/response_codes): "550 5.1.1 RCP-P2". */
+	private static final Pattern FACEBOOK = Pattern.compile("\\b([a-z]{3}-[pt]\\d)\\b");
+
+	private static Reason facebook(Evidence e) {
+		Matcher m = FACEBOOK.matcher(e.diagnostic());
+		if (!m.find()) {
+			return null;
+		}
+		String code = m.group(1).toUpperCase(Locale.ROOT);
+		return switch (code) {
+			case "RCP-P1", "INT-P1", "INT-P3", "INT-P4" -> Reason.USERUNKNOWN;
+			case "RCP-P2", "RCP-P3" -> Reason.FILTERED;
+			case "MSG-P1", "INT-P2" -> Reason.MESGTOOBIG;
+			case "MSG-P2", "MSG-P3", "POL-P6", "POL-P7" -> Reason.CONTENTERROR;
+			case "POL-P1", "POL-P2", "POL-P5" -> Reason.SECURITYERROR;
+			case "POL-P3", "POL-P4", "POL-T1", "POL-T2", "POL-T3" -> Reason.NOTACCEPT;
+			case "DNS-P1", "DNS-P2", "DNS-T1", "DNS-P3", "DNS-T2" -> Reason.REJECTED;
+			case "CON-T1" -> Reason.SYSTEMERROR;
+			case "CON-T3" -> Reason.TOOMANYCONN;
+			case "RCP-T4" -> Reason.SUSPEND;
+			default -> code.startsWith("INT-T") ? Reason.SYSTEMERROR : null;
+		};
 	}
 
 	private static Reason tencent(Evidence e) {
