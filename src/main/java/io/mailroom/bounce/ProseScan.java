@@ -110,8 +110,13 @@ final class ProseScan {
 			}
 			String rest = untilNextRecipient(p.substring(at + address.length()), lowerAddress)
 				.replaceFirst("^[>:\\s]+", "");
-			if (rest.replaceAll("[\\s.]", "").length() < 8 && i + 1 < paras.size()) {
-				rest = rest + " " + paras.get(i + 1);
+			// the explanation may follow in the next paragraphs ("For the following reason:", then the reason)
+			for (int next = i + 1; next < paras.size() && next <= i + 2; next++) {
+				String sofar = rest.replaceAll("[\\s.]", "");
+				if (sofar.length() >= 8 && !rest.trim().endsWith(":")) {
+					break;
+				}
+				rest = rest + " " + paras.get(next);
 			}
 			return SmtpText.sweep(rest);
 		}

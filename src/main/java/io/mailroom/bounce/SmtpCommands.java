@@ -18,7 +18,9 @@ final class SmtpCommands {
 			// Yahoo "[RCPT_TO]", Unknown MTA #3 "SMTP:RCPT host …"
 			Pattern.compile("\\[(RCPT_TO|MAIL_FROM|DATA|EHLO|HELO)\\]|\\bSMTP:(RCPT|MAIL|DATA|EHLO|HELO)\\b"),
 			// InterScan MSS "Sent <<< RCPT TO:<…>", m-FILTER "-------SMTP command DATA"
-			Pattern.compile("(?:Sent\\s+<<<|-------SMTP command)\\s+" + COMMAND + ")\\b"));
+			Pattern.compile("(?:Sent\\s+<<<|-------SMTP command)\\s+" + COMMAND + ")\\b"),
+			// 1&1 "SMTP error from remote server for TEXT command"
+			Pattern.compile("for (TEXT) command"));
 
 	private SmtpCommands() {
 	}
@@ -48,7 +50,7 @@ final class SmtpCommands {
 		if (c.startsWith("RCPT")) {
 			return "RCPT";
 		}
-		if (c.equals("END OF DATA")) {
+		if (c.equals("END OF DATA") || c.equals("TEXT")) {
 			return "DATA";
 		}
 		if (c.equals("INITIAL CONNECTION")) {
