@@ -26,10 +26,14 @@ final class DeliveryStatusReport implements BounceFormat {
 		}
 		List<RecipientFinding> found = parse(report);
 		String readable = message.readableText();
+		SessionTranscript transcript = SessionTranscript.of(readable);
 		for (RecipientFinding f : found) {
 			String about = ProseScan.paragraphAbout(readable, f.recipient);
 			if (f.diagnostic.isBlank() && !about.isEmpty() || saysMore(about, f)) {
 				f.diagnostic = about;
+			}
+			if (transcript != null) {
+				transcript.complete(f);
 			}
 			if (f.command.isEmpty()) {
 				f.command = SmtpCommands.find(f.diagnostic);
