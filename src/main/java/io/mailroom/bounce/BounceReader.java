@@ -1,0 +1,148 @@
+package io.mailroom.bounce;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads inbound bounce messages: RFC 3464 delivery status notifications, ARF complaints,
+ * auto-replies and the common non-standard bounce layouts. Pure Java; no I/O beyond the bytes
+ * given. Thread-safe.
+ */
+public final class BounceReader {
+
+	/** Tried in order; the first family that recognises the message reads it. */
+	private final List<BounceFormat> formats = formats();
+
+	private static List<BounceFormat> formats() {
+		List<BounceFormat> formats = new ArrayList<>(List.of(
+			new AmazonSesNotification(),
+			new PostfixSessionTranscript(),
+			// families whose prose says more than the generic report they may attach
+			new OpenSmtpdBounce(),
+			new EzwebBounce(),
+			new DominoBounce(),
+			new McAfeeBounce(),
+			new DeliveryStatusReport(),
+			new EximBounce(),
+			new YahooBounce(),
+			new QmailBounce(),
+			new GmailBounce(),
+			new DragonFlyBounce(),
+			new FmlBounce(),
+			new Exchange2003Bounce(),
+			new IMailServerBounce(),
+			new NotesBounce(),
+			new SendmailTranscript()));
+		formats.addAll(VendorBounce.ALL);
+		formats.add(new PlainTextBounce());
+		return List.copyOf(formats);
+	}
+
+	private final BounceClassifier classifier;
+
+	public BounceReader() {
+		this(new BounceClassifier());
+	}
+
+	public BounceReader(BounceClassifier classifier) {
+		this.classifier = classifier;
+	}
+
+	public BounceReport read(byte[] rawMessage) {
+		BounceReport report = read(MailMessage.parse(rawMessage));
+		if (report.recipients().isEmpty()) {
+			// a bounce forwarded by a relay or a helpdesk: the real report is the attached message
+			MailMessage attached = MailMessage.parseAttached(rawMessage);
+			if (attached != null) {
+				BounceReport inner = read(attached);
+				if (!inner.recipients().isEmpty()) {
+					return inner;
+				}
+			}
+		}
+		return report;
+	}
+
+	private BounceReport read(MailMessage message) {
+		String originalMessageId = originalMessageId(message);
+		String verp = verpAddress(message);
+		if (FeedbackReport.isComplaint(message)) {
+			FeedbackReport.Complaint complaint = FeedbackReport.read(message);
+			List<BouncedRecipient> recipients = new ArrayList<>();
+			for (String r : complaint.recipients()) {
+				recipients.add(new BouncedRecipient(r, "delivered", "", "", "complaint: " + complaint.feedbackType(), "",
+						BouncedRecipient.Kind.SOFT, BouncedRecipient.Category.OTHER));
+			}
+			return new BounceReport(BounceReport.Type.COMPLAINT, recipients, originalMessageId, verp,
+					complaint.feedbackType());
+		}
+		if (AutoReply.isAutoReply(message)) {
+			List<BouncedRecipient> recipients = new ArrayList<>();
+			String from = Addresses.first(message.headers().first("from"));
+			if (!from.isEmpty()) {
+				recipients.add(new BouncedRecipient(from, "delivered", "2.0.0", "", SmtpText.sweep(message.subject()), "",
+						BouncedRecipient.Kind.SOFT, BouncedRecipient.Category.OTHER));
+			}
+			return new BounceReport(BounceReport.Type.AUTO_REPLY, recipients, originalMessageId, verp, null);
+		}
+		for (BounceFormat format : this.formats) {
+			List<RecipientFinding> findings = format.read(message);
+			if (findings.isEmpty()) {
+				continue;
+			}
+			List<BouncedRecipient> recipients = new ArrayList<>();
+			for (RecipientFinding f : findings) {
+				recipients.add(this.classifier.classify(f));
+			}
+			return new BounceReport(typeOf(recipients), recipients, originalMessageId, verp, null);
+		}
+		return new BounceReport(BounceReport.Type.UNKNOWN, List.of(), originalMessageId, verp, null);
+	}
+
+	private static BounceReport.Type typeOf(List<BouncedRecipient> recipients) {
+		boolean anyFailed = recipients.stream().anyMatch(r -> r.status().startsWith("5"));
+		boolean anyDelayed = recipients.stream().anyMatch(r -> r.status().startsWith("4"));
+		if (anyFailed) {
+			return BounceReport.Type.BOUNCE;
+		}
+		return anyDelayed ? BounceReport.Type.DELAY : BounceReport.Type.BOUNCE;
+	}
+
+	private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^message-id:\\s*(?:\\n\\s+)?<?([^<>\\s]+@[^<>\\s]+?)>?\\s*$");
+
+	/** The Message-ID of the returned message, when the bounce quotes its headers. */
+	private static String originalMessageId(MailMessage message) {
+		String returned = message.returnedMessage();
+		Matcher m = MESSAGE_ID.matcher(returned);
+		if (m.find()) {
+			return m.group(1);
+		}
+		String body = message.body();
+		m = MESSAGE_ID.matcher(body);
+		return m.find() ? m.group(1) : null;
+	}
+
+	/** Where the bounce was delivered to: that address carries the VERP token. */
+	private static String verpAddress(MailMessage message) {
+		List<String> candidates = new ArrayList<>();
+		for (String header : new String[] { "x-original-to", "delivered-to", "envelope-to", "x-envelope-to", "to" }) {
+			for (String v : message.headers().all(header)) {
+				candidates.addAll(Addresses.all(v));
+			}
+		}
+		String report = DeliveryStatusReport.reportText(message);
+		if (report != null) {
+			String envid = MailMessage.parseHeaders(report.trim()).first("original-envelope-id");
+			candidates.addAll(Addresses.all(envid));
+		}
+		for (String c : candidates) {
+			if (c.contains("+")) {
+				return c;
+			}
+		}
+		return candidates.isEmpty() ? null : candidates.get(0);
+	}
+
+}
