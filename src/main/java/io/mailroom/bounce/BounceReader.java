@@ -138,7 +138,11 @@ public final class BounceReader {
 		return m.find() ? m.group(1) : null;
 	}
 
-	/** Where the bounce was delivered to: that address carries the VERP token. */
+	/**
+	 * Where the bounce was delivered to: that address carries the VERP token. A tagged address
+	 * ("bounces+…@") wins over the others; a report whose Original-Envelope-Id is not an address
+	 * (an ENVID set at sending) yields that id when no header names an address.
+	 */
 	private static String verpAddress(MailMessage message) {
 		List<String> candidates = new ArrayList<>();
 		for (String header : new String[] { "x-original-to", "delivered-to", "envelope-to", "x-envelope-to", "to" }) {
@@ -146,17 +150,22 @@ public final class BounceReader {
 				candidates.addAll(Addresses.all(v));
 			}
 		}
+		String envelopeId = "";
 		String report = DeliveryStatusReport.reportText(message);
 		if (report != null) {
-			String envid = MailMessage.parseHeaders(report.trim()).first("original-envelope-id");
-			candidates.addAll(Addresses.all(envid));
+			envelopeId = MailMessage.parseHeaders(report.trim()).first("original-envelope-id").trim();
+			candidates.addAll(Addresses.all(envelopeId));
 		}
 		for (String c : candidates) {
 			if (c.contains("+")) {
 				return c;
 			}
 		}
-		return candidates.isEmpty() ? null : candidates.get(0);
+		if (!candidates.isEmpty()) {
+			return candidates.get(0);
+		}
+		return envelopeId.isEmpty() ? null : envelopeId;
 	}
+
 
 }
