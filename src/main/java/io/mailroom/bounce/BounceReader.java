@@ -24,6 +24,7 @@ public final class BounceReader {
 		formats.add(new EzwebBounce());
 		formats.add(new DominoBounce());
 		formats.add(new McAfeeBounce());
+		formats.add(new ReceivingSesBounce());
 		formats.add(new DeliveryStatusReport());
 		// text bounces, most distinctive first
 		formats.add(new EximBounce());
