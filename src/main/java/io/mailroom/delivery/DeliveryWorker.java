@@ -52,6 +52,8 @@ public class DeliveryWorker implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final List<MessageFinisher> finishers;
+
 	private final String workerId = HostName.local() + "/" + ProcessHandle.current().pid() + "/"
 			+ UUID.randomUUID().toString().substring(0, 8);
 
@@ -79,7 +81,9 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	DeliveryWorker(DeliveryProperties properties, RelayProperties relayProperties, RecipientClaims claims,
-			DeliveryRecorder recorder, Relay relay, DestinationThrottle throttle, VerpAddress verp, Clock clock) {
+			DeliveryRecorder recorder, Relay relay, DestinationThrottle throttle, VerpAddress verp, Clock clock,
+			List<MessageFinisher> finishers) {
+		this.finishers = List.copyOf(finishers);
 		this.properties = properties;
 		this.relayProperties = relayProperties;
 		this.claims = claims;
@@ -201,7 +205,7 @@ public class DeliveryWorker implements SmartLifecycle {
 
 	private AttemptResult send(Relay.RelaySession session, ClaimedRecipient recipient) {
 		try {
-			return session.send(recipient, verp.forRecipient(recipient.id()));
+			return session.send(finished(recipient), verp.forRecipient(recipient.id()));
 		}
 		catch (RuntimeException ex) {
 			log.error("Sending recipient {} failed unexpectedly", recipient.id(), ex);
@@ -260,6 +264,14 @@ public class DeliveryWorker implements SmartLifecycle {
 				return;
 			}
 		}
+	}
+
+	private ClaimedRecipient finished(ClaimedRecipient recipient) {
+		byte[] message = recipient.mime();
+		for (MessageFinisher finisher : finishers) {
+			message = finisher.finish(recipient, message);
+		}
+		return message == recipient.mime() ? recipient : recipient.withMime(message);
 	}
 
 	/** Test-mode keys: everything happens as if delivered, but no SMTP connection is opened. */

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.mailroom.template.TemplateNotFoundException;
 import io.mailroom.template.TemplateRenderingException;
+import io.mailroom.template.TemplateValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 		if (ex.field() != null) {
 			problem.setProperty("errors", List.of(new FieldProblem(ex.field(), ex.getMessage())));
 		}
+		return respond(problem);
+	}
+
+	/** errors[] entries carry line and column of the offending source. */
+	@ExceptionHandler(TemplateValidationException.class)
+	ResponseEntity<ProblemDetail> invalidTemplate(TemplateValidationException ex) {
+		ProblemDetail problem = Problems.of(ProblemType.TEMPLATE_INVALID, ex.getMessage());
+		problem.setProperty("errors", ex.problems());
 		return respond(problem);
 	}
 

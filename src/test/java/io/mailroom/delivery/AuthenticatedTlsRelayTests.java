@@ -101,7 +101,7 @@ class AuthenticatedTlsRelayTests {
 		JsonNode recipient = awaitStatus(api, id, "deferred").get("recipients").get(0);
 		assertThat(recipient.get("lastReply").get("code").asInt()).isEqualTo(535);
 		assertThat(recipient.get("lastReply").get("text").asString()).startsWith("credentials refused by the relay");
-		await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().contains("relay refused the credentials"));
+		await().atMost(Duration.ofSeconds(15)).until(() -> output.getOut().contains("relay refused the credentials"));
 		assertNoSecretIn(output.getOut());
 
 		Api.Response health = api.get("/actuator/health");
@@ -125,7 +125,7 @@ class AuthenticatedTlsRelayTests {
 	}
 
 	private static JsonNode awaitStatus(Api api, String id, String status) {
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+		await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> assertThat(
 				api.get("/messages/" + id).json().get("recipients").get(0).get("status").asString()).isEqualTo(status));
 		return api.get("/messages/" + id).json();
 	}

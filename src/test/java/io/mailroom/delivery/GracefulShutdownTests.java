@@ -81,7 +81,7 @@ class GracefulShutdownTests {
 		post(new Api(port), "drain", RECIPIENTS);
 
 		ConfigurableApplicationContext first = startDeliveringInstance();
-		await().atMost(Duration.ofSeconds(30)).until(() -> atGate.get() == CONNECTIONS);
+		await().atMost(Duration.ofSeconds(60)).until(() -> atGate.get() == CONNECTIONS);
 		assertThat(count("sending")).isEqualTo(RECIPIENTS);
 
 		Thread closing = new Thread(first::close, "closing-first-instance");
@@ -104,7 +104,7 @@ class GracefulShutdownTests {
 
 		// the released claims are due at once, not after the five-minute lease
 		try (ConfigurableApplicationContext second = startDeliveringInstance()) {
-			await().atMost(Duration.ofSeconds(60)).until(() -> count("delivered") == RECIPIENTS);
+			await().atMost(Duration.ofSeconds(90)).until(() -> count("delivered") == RECIPIENTS);
 		}
 		List<String> received = received();
 		assertThat(received).hasSize(RECIPIENTS);

@@ -151,7 +151,7 @@ class MxDeliveryTests {
 	}
 
 	private JsonNode awaitStatus(String id, String status) {
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(status(id)).isEqualTo(status));
+		await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> assertThat(status(id)).isEqualTo(status));
 		return api.get("/messages/" + id).json();
 	}
 

@@ -176,7 +176,7 @@ class SmarthostRelayTests {
 				+ "Message-ID: <" + UUID.randomUUID() + "@example.com>\r\n\r\n" + body + "\r\n";
 		return new ClaimedRecipient(UUID.randomUUID(), UUID.randomUUID(), email,
 				email.substring(email.indexOf('@') + 1), 0, 1, Instant.now(), false, "shop@example.com",
-				mime.getBytes(StandardCharsets.UTF_8), "alert", List.of(), Map.of());
+				mime.getBytes(StandardCharsets.UTF_8), "alert", List.of(), Map.of(), "transactional");
 	}
 
 }

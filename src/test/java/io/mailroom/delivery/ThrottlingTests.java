@@ -96,7 +96,7 @@ class ThrottlingTests {
 				? "421 4.7.0 Too many concurrent SMTP connections from this IP" : null);
 		Instant throttledAt = clock.instant();
 		post(api, "slow", 16);
-		await().atMost(Duration.ofSeconds(20)).until(() -> refusedOnce.get() && count("slow-%", "sending") == 0);
+		await().atMost(Duration.ofSeconds(45)).until(() -> refusedOnce.get() && count("slow-%", "sending") == 0);
 
 		assertThat(throttle.limit(smarthost)).isEqualTo(2);
 		assertThat(throttle.pausedUntil(smarthost)).contains(throttledAt.plusSeconds(30));
@@ -145,7 +145,7 @@ class ThrottlingTests {
 	}
 
 	private static void awaitReceived(String prefix, int count) {
-		await().atMost(Duration.ofSeconds(30)).until(() -> received(prefix) >= count);
+		await().atMost(Duration.ofSeconds(60)).until(() -> received(prefix) >= count);
 	}
 
 	private static int received(String prefix) {
