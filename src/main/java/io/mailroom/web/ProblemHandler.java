@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.mailroom.template.TemplateNotFoundException;
 import io.mailroom.template.TemplateRenderingException;
+import io.mailroom.template.TemplateValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -42,6 +43,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(TemplateRenderingException.class)
 	ResponseEntity<ProblemDetail> templateError(TemplateRenderingException ex) {
 		return respond(Problems.of(ex));
+	}
+
+	/** errors[] entries carry line and column of the offending source. */
+	@ExceptionHandler(TemplateValidationException.class)
+	ResponseEntity<ProblemDetail> invalidTemplate(TemplateValidationException ex) {
+		ProblemDetail problem = Problems.of(ProblemType.TEMPLATE_INVALID, ex.getMessage());
+		problem.setProperty("errors", ex.problems());
+		return respond(problem);
 	}
 
 	@ExceptionHandler(RequestTooLargeException.class)

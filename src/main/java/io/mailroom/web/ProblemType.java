@@ -23,6 +23,7 @@ public enum ProblemType {
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported content type"),
 	UNKNOWN_TEMPLATE(HttpStatus.UNPROCESSABLE_CONTENT, "unknown-template", "No template with that name"),
 	TEMPLATE_ERROR(HttpStatus.UNPROCESSABLE_CONTENT, "template-error", "The template could not be rendered"),
+	TEMPLATE_INVALID(HttpStatus.UNPROCESSABLE_CONTENT, "template-invalid", "The template was not stored: it has errors"),
 	BATCH_REJECTED(HttpStatus.UNPROCESSABLE_CONTENT, "batch-rejected", "No message of the batch was accepted"),
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),
 	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error");

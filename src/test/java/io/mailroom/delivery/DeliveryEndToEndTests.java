@@ -224,7 +224,10 @@ class DeliveryEndToEndTests {
 	}
 
 	private JsonNode awaitRecipientStatus(String id, String status) {
-		await().atMost(Duration.ofSeconds(20)).until(() -> status.equals(status(id)));
+		await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
+			JsonNode json = api.get("/messages/" + id).json();
+			assertThat(json.get("recipients").get(0).get("status").asString()).as(json.toString()).isEqualTo(status);
+		});
 		return api.get("/messages/" + id).json();
 	}
 
