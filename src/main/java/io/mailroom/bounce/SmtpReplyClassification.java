@@ -1,0 +1,23 @@
+package io.mailroom.bounce;
+
+import io.mailroom.delivery.BounceClassification;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives delivery's synchronous 5xx replies the same kind and category as asynchronous bounces:
+ * one {@link BounceClassifier} decides both, so a "550 5.1.1" means the same whether it came at
+ * RCPT time or three hours later in a DSN.
+ */
+@Component
+class SmtpReplyClassification implements BounceClassification {
+
+	private final BounceClassifier classifier = new BounceClassifier();
+
+	@Override
+	public Verdict classify(int replyCode, String enhancedCode, String text) {
+		BounceClassifier.Classification c = classifier.classify(replyCode, enhancedCode, text);
+		return new Verdict(c.kind().jsonName(), c.category().jsonName());
+	}
+
+}
