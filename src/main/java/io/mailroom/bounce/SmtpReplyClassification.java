@@ -17,6 +17,15 @@ class SmtpReplyClassification implements BounceClassification {
 	@Override
 	public Verdict classify(int replyCode, String enhancedCode, String text) {
 		BounceClassifier.Classification c = classifier.classify(replyCode, enhancedCode, text);
+		if (c.kind() == BouncedRecipient.Kind.SOFT) {
+			// Delivery does not tell which command the reply answered. Without an enhanced code the
+			// classifier reads "550 User unknown" as a content filter's verdict unless it came at RCPT;
+			// relays refuse unknown users at RCPT, so that is the likelier stage.
+			BounceClassifier.Classification atRcpt = classifier.classify(replyCode, enhancedCode, text, "RCPT");
+			if (atRcpt.category() == BouncedRecipient.Category.USER_UNKNOWN) {
+				c = atRcpt;
+			}
+		}
 		return new Verdict(c.kind().jsonName(), c.category().jsonName());
 	}
 
