@@ -15,9 +15,10 @@ create table inbound_message (
     summary        jsonb       not null            -- what the reader found and what was done
 );
 create index inbound_message_status_idx on inbound_message (status, id desc);
+create index inbound_message_received_idx on inbound_message (received_at);
 
 -- Soft bounces of the last days, one per recipient row: five for one address within a week
--- suppress it for a day. Older rows are deleted as new ones come in.
+-- suppress it for a day. Rows older than the window are deleted (BounceHousekeeping).
 create table soft_bounce (
     recipient_id uuid primary key,
     email        text        not null,             -- normalised like suppression.email

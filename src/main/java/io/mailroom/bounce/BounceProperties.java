@@ -14,13 +14,15 @@ import org.springframework.util.unit.DataSize;
  * @param maxStoredSize how much of each inbound message is kept in {@code inbound_message}
  * @param parseTimeout how long the reader may take over one message before it is stored unread
  * @param parseThreads how many messages are read at once; more wait, within the timeout
+ * @param inboundRetention how long stored inbound messages are kept
  * @param softBounces when repeated soft bounces suppress an address for a while
  * @param smtp the inbound SMTP listener
  */
 @ConfigurationProperties("mailroom.bounce")
 public record BounceProperties(@DefaultValue("10MB") DataSize maxMessageSize,
 		@DefaultValue("1MB") DataSize maxStoredSize, @DefaultValue("10s") Duration parseTimeout,
-		@DefaultValue("2") int parseThreads, @DefaultValue SoftBounces softBounces, @DefaultValue Smtp smtp) {
+		@DefaultValue("2") int parseThreads, @DefaultValue("30d") Duration inboundRetention,
+		@DefaultValue SoftBounces softBounces, @DefaultValue Smtp smtp) {
 
 	public BounceProperties {
 		if (parseThreads < 1) {

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,7 +176,12 @@ public class InboundBounces implements DisposableBean {
 		}
 		List<MessageEvent> events = new ArrayList<>();
 		List<String> counted = new ArrayList<>();
-		for (BounceMatcher.Target target : match.targets()) {
+		// In address order, like SuppressionRules' per-address locks.
+		List<BounceMatcher.Target> targets = match.targets()
+			.stream()
+			.sorted(Comparator.comparing(t -> SuppressionList.key(t.recipient().email())))
+			.toList();
+		for (BounceMatcher.Target target : targets) {
 			applyTo(inboundId, report, target, now, events, notes, counted);
 		}
 		return new Applied("matched", true, match.via(), messageId, recipientId, events, notes, counted);

@@ -2,6 +2,7 @@ package io.mailroom.bounce;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -33,7 +34,12 @@ class SuppressionRules implements BounceSuppression {
 
 	@Override
 	public void bounced(List<Bounce> bounces, Instant now) {
-		for (Bounce b : bounces) {
+		// One order for every transaction, so two that count the same addresses cannot deadlock on
+		// the per-address locks of softBounce.
+		List<Bounce> ordered = bounces.stream()
+			.sorted(Comparator.comparing(b -> SuppressionList.key(b.email())))
+			.toList();
+		for (Bounce b : ordered) {
 			if (b.verdict().hard()) {
 				list.suppress(b.email(), SuppressionList.Reason.HARD_BOUNCE, b.messageId(), b.detail(), now);
 			}
@@ -61,7 +67,10 @@ class SuppressionRules implements BounceSuppression {
 		Instant windowStart = now.minus(soft.window());
 		// Two instances recording this address's 4th and 5th bounce at once must not both count 4.
 		jdbc.sql("select pg_advisory_xact_lock(hashtextextended(:key, 4))").param("key", key).query((rs, n) -> 1).single();
-		jdbc.sql("delete from soft_bounce where occurred_at <= :start").param("start", Timestamp.from(windowStart)).update();
+		jdbc.sql("delete from soft_bounce where email = :email and occurred_at <= :start")
+			.param("email", key)
+			.param("start", Timestamp.from(windowStart))
+			.update();
 		jdbc.sql("""
 				insert into soft_bounce (recipient_id, email, occurred_at) values (:recipient, :email, :now)
 				on conflict (recipient_id) do nothing""")
