@@ -15,6 +15,8 @@ import io.mailroom.web.FieldProblem;
 import io.mailroom.web.ProblemException;
 import io.mailroom.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -47,7 +49,11 @@ class InboundBounceController {
 	}
 
 	@PostMapping(consumes = { "message/rfc822", MediaType.TEXT_PLAIN_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE })
-	@Operation(summary = "Take in a raw bounce, delay notice, complaint or auto-reply; answers with what was read")
+	@Operation(summary = "Take in a raw bounce, delay notice, complaint or auto-reply; answers with what was read",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					description = "the raw message (RFC 5322), as received",
+					content = { @Content(mediaType = "message/rfc822", schema = @Schema(type = "string", format = "binary")),
+							@Content(mediaType = "text/plain", schema = @Schema(type = "string")) }))
 	ResponseEntity<InboundBounces.Receipt> receive(HttpServletRequest request) throws IOException {
 		if (request.getContentLengthLong() > maxMessageSize) {
 			throw tooLarge();

@@ -168,6 +168,35 @@ class AsynchronousBounceTests {
 	}
 
 	@Test
+	void testModeKeyCannotBounceLiveMail() throws Exception {
+		Sent sent = deliver("live-only@example.com");
+		String testKey = "mr_inboundtest.s3cret";
+		byte[] salt = new byte[16];
+		jdbc.sql("""
+				insert into api_key (id, name, mode, lookup_id, salt, key_hash, created_at)
+				values (?, 'sandbox', 'test', 'inboundtest', ?, ?, now())""")
+			.params(UUID.randomUUID(), salt, java.security.MessageDigest.getInstance("SHA-256")
+				.digest(concat(salt, testKey.getBytes(StandardCharsets.UTF_8))))
+			.update();
+		Api.Response response = api.send(HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/inbound/bounces"))
+			.header("Authorization", "Bearer " + testKey)
+			.header("Content-Type", "message/rfc822")
+			.POST(HttpRequest.BodyPublishers.ofString(
+					InboundMail.dsnUserUnknown(sent.verp(), sent.email(), sent.messageIdHeader())))
+			.build());
+		assertThat(response.status()).isEqualTo(202);
+		assertThat(response.json().get("matched").asBoolean()).isFalse();
+		assertThat(recipientStatus(sent.id())).isEqualTo("delivered");
+	}
+
+	private static byte[] concat(byte[] a, byte[] b) {
+		byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, both, a.length, b.length);
+		return both;
+	}
+
+	@Test
 	void delayNoticeIsRecordedAsADeferredEventWithoutEndingDelivery() {
 		Sent sent = deliver("slow-mailbox@example.com");
 		JsonNode receipt = postInbound(InboundMail.dsnDelayed(sent.verp(), sent.email(), sent.messageIdHeader())).json();

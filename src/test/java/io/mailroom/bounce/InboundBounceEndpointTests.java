@@ -86,6 +86,41 @@ class InboundBounceEndpointTests {
 	}
 
 	@Test
+	void minimalReportOfTheReadmeIsRead() {
+		String dsn = """
+				From: MAILER-DAEMON@mx.example.net
+				To: %s
+				Subject: Undelivered Mail Returned to Sender
+				MIME-Version: 1.0
+				Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+				--b
+				Content-Type: text/plain
+
+				The message could not be delivered.
+
+				--b
+				Content-Type: message/delivery-status
+
+				Reporting-MTA: dns; mx.example.net
+
+				Final-Recipient: rfc822; ana@example.com
+				Action: failed
+				Status: 5.1.1
+				Diagnostic-Code: smtp; 550 5.1.1 <ana@example.com>: User unknown
+
+				--b--
+				""".formatted(verp.forRecipient(UUID.randomUUID()));
+		JsonNode json = post(dsn.getBytes(StandardCharsets.US_ASCII), "message/rfc822").json();
+		assertThat(json.get("type").asString()).isEqualTo("bounce");
+		JsonNode recipient = json.get("recipients").get(0);
+		assertThat(recipient.get("email").asString()).isEqualTo("ana@example.com");
+		assertThat(recipient.get("status").asString()).isEqualTo("5.1.1");
+		assertThat(recipient.get("kind").asString()).isEqualTo("hard");
+		assertThat(json.get("notes").toString()).contains("names no recipient of ours");
+	}
+
+	@Test
 	void unmatchedMessagesArePagedNewestFirst() {
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
