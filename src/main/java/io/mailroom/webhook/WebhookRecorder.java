@@ -43,6 +43,13 @@ class WebhookRecorder {
 		this.transactions = transactions;
 		this.meters = meters;
 		this.disableAfter = properties.disableAfter();
+		// Every outcome exists from the start: alert ratios then read 0, not "no data".
+		for (String outcome : new String[] { "success", "failure", "exhausted" }) {
+			Counter.builder("mailroom.webhook.deliveries")
+				.description("Webhook delivery attempts by outcome")
+				.tag("outcome", outcome)
+				.register(meters);
+		}
 	}
 
 	void record(String worker, ClaimedDelivery delivery, WebhookSender.Attempt attempt, Instant now) {
