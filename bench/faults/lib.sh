@@ -199,7 +199,7 @@ watch_readiness() {
 # scrape NAME METRIC: the value of one Prometheus series (first match), or empty.
 scrape() {
 	curl -s -m 5 "http://127.0.0.1:${APP_PORT[$1]}/actuator/prometheus" 2>/dev/null \
-		| awk -v m="$2" '$1 == m || index($1, m "{") == 1 { print $2; exit }'
+		| awk -v m="$2" '$1 == m || index($1, m "{") == 1 { print $2; exit }' || true
 }
 
 # worker_claims NAME: recipients claimed by that process (its worker id holds its pid).
