@@ -31,8 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records attempt results: the attempt rows, the recipients' new states, the events (outbox) and,
- * for hard bounces, the suppressions — a whole batch of results in one transaction, with the
- * recipient updates in one statement over {@code unnest}ed arrays.
+ * through {@link BounceSuppression}, the suppressions — a whole batch of results in one
+ * transaction, with the recipient updates in one statement over {@code unnest}ed arrays.
  */
 @Component
 class DeliveryRecorder {
@@ -96,17 +96,20 @@ class DeliveryRecorder {
 
 	private final BounceClassification bounces;
 
+	private final BounceSuppression suppression;
+
 	private final MeterRegistry meters;
 
 	private final Timer latency;
 
 	DeliveryRecorder(JdbcTemplate jdbc, MessageEvents events, TransactionTemplate transactions, RetryLadder ladder,
-			BounceClassification bounces, MeterRegistry meters) {
+			BounceClassification bounces, BounceSuppression suppression, MeterRegistry meters) {
 		this.jdbc = jdbc;
 		this.events = events;
 		this.transactions = transactions;
 		this.ladder = ladder;
 		this.bounces = bounces;
+		this.suppression = suppression;
 		this.meters = meters;
 		this.latency = Timer.builder("mailroom.delivery.latency")
 			.description("From acceptance to delivery")
@@ -135,7 +138,8 @@ class DeliveryRecorder {
 			Set<UUID> updated = updateRecipients(worker, decisions, now);
 			List<Decision> mine = decisions.stream().filter(d -> updated.contains(d.result().recipient().id())).toList();
 			insertAttempts(mine);
-			suppressHardBounces(mine, now);
+			suppression.bounced(
+					mine.stream().filter(d -> d.bounce() != null).map(DeliveryRecorder::bounce).toList(), now);
 			events.append(mine.stream().map(d -> event(d, now)).toList());
 			return mine;
 		});
@@ -258,18 +262,10 @@ class DeliveryRecorder {
 		});
 	}
 
-	private void suppressHardBounces(List<Decision> decisions, Instant now) {
-		List<Decision> hard = decisions.stream().filter(d -> d.bounce() != null && d.bounce().hard()).toList();
-		jdbc.batchUpdate("""
-				insert into suppression (email, reason, source_message_id, detail, created_at)
-				values (?, 'hard-bounce', ?, ?, ?)
-				on conflict (email) do update set reason = excluded.reason, source_message_id = excluded.source_message_id,
-				  detail = excluded.detail, created_at = excluded.created_at, expires_at = null""", hard, 500, (ps, d) -> {
-			ps.setString(1, Suppressions.normalize(d.result().recipient().email()));
-			ps.setObject(2, d.result().recipient().messageId());
-			ps.setString(3, truncate(d.result().attempt().text(), 500));
-			ps.setTimestamp(4, Timestamp.from(now));
-		});
+	private static BounceSuppression.Bounce bounce(Decision d) {
+		ClaimedRecipient r = d.result().recipient();
+		return new BounceSuppression.Bounce(r.id(), r.messageId(), r.email(), d.bounce(),
+				truncate(d.result().attempt().text(), 500));
 	}
 
 	private static MessageEvent event(Decision d, Instant now) {
