@@ -43,7 +43,7 @@ class RecipientClaims {
 			from message m
 			where r.id in (select id from due union all select id from expired) and m.id = r.message_id
 			returning r.id, r.message_id, r.email, r.domain, r.attempts, r.priority, m.created_at, m.test,
-			          m.from_email, m.mime, m.template, m.tags, m.metadata::text
+			          m.from_email, m.mime, m.template, m.tags, m.metadata::text, m.category
 			""";
 
 	private final JdbcClient jdbc;
@@ -64,7 +64,8 @@ class RecipientClaims {
 			.query((rs, n) -> new ClaimedRecipient(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
 					rs.getString(3), rs.getString(4), rs.getInt(5), rs.getInt(6), rs.getTimestamp(7).toInstant(),
 					rs.getBoolean(8), rs.getString(9), rs.getBytes(10), rs.getString(11),
-					Arrays.asList((String[]) rs.getArray(12).getArray()), json.readValue(rs.getString(13), METADATA)))
+					Arrays.asList((String[]) rs.getArray(12).getArray()), json.readValue(rs.getString(13), METADATA),
+					rs.getString(14)))
 			.list();
 	}
 
@@ -82,6 +83,21 @@ class RecipientClaims {
 				where id in (:ids) and claimed_by = :worker and status = 'sending'""")
 			.param("ids", ids)
 			.param("worker", worker)
+			.param("now", Timestamp.from(now))
+			.update();
+	}
+
+	/**
+	 * Pauses a throttled domain's queue (SPEC §3): its due recipients, and those that would become
+	 * due during the pause, wait until it ends — on every instance, not only the one that was told
+	 * to slow down. Recipients being sent right now are not touched.
+	 */
+	int pauseDomain(String domain, Instant until, Instant now) {
+		return jdbc.sql("""
+				update recipient set next_attempt_at = :until, updated_at = :now
+				where domain = :domain and status in ('queued', 'deferred', 'scheduled') and next_attempt_at < :until""")
+			.param("domain", domain)
+			.param("until", Timestamp.from(until))
 			.param("now", Timestamp.from(now))
 			.update();
 	}

@@ -3,7 +3,6 @@ package io.mailroom.template;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.math.BigDecimal;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -18,6 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.thymeleaf.context.IExpressionContext;
 import org.thymeleaf.context.ITemplateContext;
 import org.thymeleaf.engine.IterationStatusVar;
+import org.thymeleaf.expression.Aggregates;
+import org.thymeleaf.expression.Bools;
+import org.thymeleaf.expression.Lists;
+import org.thymeleaf.expression.Maps;
+import org.thymeleaf.expression.Numbers;
+import org.thymeleaf.expression.Objects;
+import org.thymeleaf.expression.Sets;
+import org.thymeleaf.expression.Strings;
+import org.thymeleaf.expression.Temporals;
+import org.thymeleaf.expression.Uris;
 import org.thymeleaf.standard.expression.IStandardVariableExpression;
 import org.thymeleaf.standard.expression.IStandardVariableExpressionEvaluator;
 import org.thymeleaf.standard.expression.StandardExpressionExecutionContext;
@@ -31,9 +40,15 @@ import org.thymeleaf.standard.expression.StandardExpressions;
  */
 final class SandboxedExpressionEvaluator implements IStandardVariableExpressionEvaluator {
 
-	/** The {@code #helpers} templates may call. {@code mail} is ours; the rest are Thymeleaf's. */
-	static final Set<String> HELPERS = Set.of("mail", "strings", "numbers", "temporals", "lists", "sets", "maps",
-			"bools", "aggregates", "uris", "objects");
+	/**
+	 * The {@code #helpers} templates may call, with the class behind each (the validator checks
+	 * method names against it). {@code mail} is ours; the rest are Thymeleaf's.
+	 */
+	static final Map<String, Class<?>> HELPERS = Map.ofEntries(Map.entry("mail", MailFormats.class),
+			Map.entry("strings", Strings.class), Map.entry("numbers", Numbers.class),
+			Map.entry("temporals", Temporals.class), Map.entry("lists", Lists.class), Map.entry("sets", Sets.class),
+			Map.entry("maps", Maps.class), Map.entry("bools", Bools.class), Map.entry("aggregates", Aggregates.class),
+			Map.entry("uris", Uris.class), Map.entry("objects", Objects.class));
 
 	/**
 	 * Helper methods that turn a short template into huge output or huge loops
@@ -152,14 +167,18 @@ final class SandboxedExpressionEvaluator implements IStandardVariableExpressionE
 	}
 
 	private static Object helper(ModelExpression.HelperCall call, IExpressionContext context) {
-		if (!HELPERS.contains(call.helper())) {
+		if (!HELPERS.containsKey(call.helper())) {
 			throw new ExpressionFailure("#" + call.helper() + " is not available in mail templates; helpers: "
-					+ HELPERS.stream().sorted().map(h -> "#" + h).toList(), call);
+					+ HELPERS.keySet().stream().sorted().map(h -> "#" + h).toList(), call);
 		}
 		if (call.helper().equals("mail")) {
 			return new MailFormats(context.getLocale());
 		}
-		return context.getExpressionObjects().getObject(call.helper());
+		Object helper = context.getExpressionObjects().getObject(call.helper());
+		if (!HELPERS.get(call.helper()).isInstance(helper)) {
+			throw new ExpressionFailure("#" + call.helper() + " is not available here", call);
+		}
+		return helper;
 	}
 
 	private static Object invoke(Object helper, ModelExpression.HelperCall call, Object[] args) {
@@ -222,9 +241,6 @@ final class SandboxedExpressionEvaluator implements IStandardVariableExpressionE
 			}
 			else if (type == String.class && !(arg instanceof String)) {
 				arg = arg.toString();
-			}
-			else if (type == Number.class && arg instanceof BigDecimal) {
-				// fine as is
 			}
 			else if (!type.isInstance(arg)) {
 				return null;

@@ -43,6 +43,12 @@ final class SandboxedTemplateEngine {
 	SandboxedTemplateEngine() {
 		engine.setDialect(new SandboxDialect());
 		engine.setTemplateResolver(new SourceResolver());
+		// initialise now: the first rendering must not spend its time budget on engine set-up
+		engine.getConfiguration();
+	}
+
+	IEngineConfiguration configuration() {
+		return engine.getConfiguration();
 	}
 
 	/**

@@ -224,7 +224,7 @@ class DeliveryEndToEndTests {
 	}
 
 	private JsonNode awaitRecipientStatus(String id, String status) {
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+		await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
 			JsonNode json = api.get("/messages/" + id).json();
 			assertThat(json.get("recipients").get(0).get("status").asString()).as(json.toString()).isEqualTo(status);
 		});

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class BuiltInTemplateRenderingTests {
 
-	private final MailTemplates templates = new TemplateCatalog(new TemplateProperties(null, null));
+	private static final MailTemplates templates = new TemplateCatalog(new TemplateProperties(null, null, null));
 
 	@Test
 	void orderConfirmationListsLinesAndTotalsInEnglishMoney() {
@@ -33,6 +33,77 @@ class BuiltInTemplateRenderingTests {
 		assertThat(html.selectFirst("tr.grand .num").text()).isEqualTo("€1,269.10");
 		assertThat(html.selectFirst(".placed-at").text()).isEqualTo("May 1, 2026");
 		assertThat(mail.text()).contains("Total:    €1,269.10").contains("Track your package: https://track.example.com/A-1001");
+	}
+
+	@Test
+	void orderConfirmationInGermanUsesGermanMoneyDatesAndLabels() {
+		RenderedTemplate mail = templates.render("order-confirmation", Locale.GERMANY, SampleModels.order());
+
+		assertThat(mail.subject()).isEqualTo("Ihre Bestellung A-1001 ist bestätigt");
+		Document html = Jsoup.parse(mail.html());
+		assertThat(html.selectFirst("html").attr("lang")).isEqualTo("de");
+		List<Element> lines = html.select("tr.line");
+		assertThat(lines).extracting(l -> l.selectFirst(".amount").text())
+			.containsExactly("1.234,50 €", "29,70 €"); // jsoup shows the no-break space as a space
+		assertThat(html.selectFirst("tr.grand").text()).isEqualTo("Gesamtbetrag 1.269,10 €");
+		assertThat(html.selectFirst(".placed-at").text()).isEqualTo("1. Mai 2026");
+	}
+
+	@Test
+	void moneyFollowsTheOrderCurrency() {
+		Map<String, Object> data = SampleModels.order();
+		@SuppressWarnings("unchecked")
+		Map<String, Object> order = (Map<String, Object>) data.get("order");
+		order.put("currency", "JPY");
+		order.put("total", 12800);
+
+		Document html = Jsoup.parse(templates.render("order-confirmation", Locale.US, data).html());
+
+		assertThat(html.selectFirst("tr.grand .num").text()).isEqualTo("¥12,800");
+	}
+
+	@Test
+	void stylesAreInlinedAndOnlyMediaQueriesRemainInAStyleBlock() {
+		for (String name : List.of("order-confirmation", "alert")) {
+			Map<String, Object> data = name.equals("alert") ? SampleModels.alert("info") : SampleModels.order();
+			Document html = Jsoup.parse(templates.render(name, Locale.ENGLISH, data).html());
+
+			assertThat(html.select("style")).hasSize(1);
+			String css = html.selectFirst("style").data();
+			assertThat(css.replaceAll("(?s)@media[^{]*\\{([^{}]*\\{[^{}]*\\})*\\s*\\}", "").trim()).as(name).isEmpty();
+			assertThat(css).contains("@media only screen and (max-width: 620px)");
+			assertThat(html.selectFirst(".content").attr("style")).contains("padding: 32px;")
+				.contains("font-family: Helvetica, Arial, sans-serif;");
+		}
+	}
+
+	@Test
+	void moreSpecificRulesWinWhenInlined() {
+		Document html = Jsoup.parse(templates.render("order-confirmation", Locale.ENGLISH, SampleModels.order()).html());
+
+		// ".items .num" (0,2,0) overrides the padding of ".items td" (0,1,1) but keeps its border
+		assertThat(html.selectFirst("tr.line td.amount").attr("style")).contains("text-align: right;")
+			.contains("padding-left: 12px;")
+			.contains("border-bottom: 1px solid #e5e7eb;");
+	}
+
+	@Test
+	void alertBannerIsColouredBySeverity() {
+		assertThat(bannerStyle("critical")).contains("background-color: #b91c1c;");
+		assertThat(bannerStyle("warning")).contains("background-color: #b45309;");
+		assertThat(bannerStyle("info")).contains("background-color: #2563eb;");
+	}
+
+	private static String bannerStyle(String severity) {
+		Document html = Jsoup.parse(templates.render("alert", Locale.ENGLISH, SampleModels.alert(severity)).html());
+		return html.selectFirst(".banner").attr("style");
+	}
+
+	@Test
+	void unknownLocaleFallsBackToEnglish() {
+		RenderedTemplate mail = templates.render("alert", Locale.JAPANESE, SampleModels.alert("info"));
+
+		assertThat(mail.subject()).isEqualTo("[INFO] Disk almost full on db-1");
 	}
 
 	@Test
