@@ -147,7 +147,9 @@ send_messages() {
 }
 
 start_drain() {
-	psql_q "update recipient set next_attempt_at = now() where status = 'scheduled'; notify mailroom_work" >/dev/null
+	# As if they had been scheduled for now: the message's sendAt moves too (the queue-age gauge counts from it).
+	psql_q "update message set send_at = now() where send_at is not null;
+		update recipient set next_attempt_at = now() where status = 'scheduled'; notify mailroom_work" >/dev/null
 	DRAIN_STARTED=$SECONDS
 	log "queue released: $N recipients due now"
 }
