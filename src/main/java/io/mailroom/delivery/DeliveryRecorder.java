@@ -37,8 +37,25 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class DeliveryRecorder {
 
-	/** One attempt's result for one claimed recipient. */
-	record Result(ClaimedRecipient recipient, AttemptResult attempt) {
+	/**
+	 * One attempt's result for one claimed recipient, or a postponement: the recipient was not
+	 * attempted because its destination is resting after throttling, and waits until
+	 * {@code postponedUntil} without an attempt being counted.
+	 */
+	record Result(ClaimedRecipient recipient, AttemptResult attempt, Instant postponedUntil) {
+
+		Result(ClaimedRecipient recipient, AttemptResult attempt) {
+			this(recipient, attempt, null);
+		}
+
+		static Result postponed(ClaimedRecipient recipient, Instant until) {
+			return new Result(recipient, null, until);
+		}
+
+		boolean isPostponed() {
+			return postponedUntil != null;
+		}
+
 	}
 
 	/** The final or next state a recipient takes after an attempt. */
@@ -61,6 +78,13 @@ class DeliveryRecorder {
 			     as u(id, status, attempts, next_at, code, enhanced, text, kind, category)
 			where r.id = u.id and r.claimed_by = ? and r.status = 'sending'
 			returning r.id""";
+
+	private static final String POSTPONE = """
+			update recipient r
+			set status = case when r.attempts > 0 then 'deferred' else 'queued' end, next_attempt_at = u.until,
+			    claimed_by = null, claimed_until = null, updated_at = ?
+			from unnest(?::uuid[], ?::timestamptz[]) as u(id, until)
+			where r.id = u.id and r.claimed_by = ? and r.status = 'sending'""";
 
 	private final JdbcTemplate jdbc;
 
@@ -104,8 +128,13 @@ class DeliveryRecorder {
 	 * another instance took it) is skipped: the other instance's record wins.
 	 */
 	void recordAll(String worker, List<Result> results, Instant now) {
-		List<Decision> decisions = results.stream().map(r -> decide(r, now)).toList();
+		List<Result> postponed = results.stream().filter(Result::isPostponed).toList();
+		List<Decision> decisions = results.stream().filter(r -> !r.isPostponed()).map(r -> decide(r, now)).toList();
 		List<Decision> recorded = transactions.execute(tx -> {
+			postpone(worker, postponed, now);
+			if (decisions.isEmpty()) {
+				return List.<Decision>of();
+			}
 			Set<UUID> updated = updateRecipients(worker, decisions, now);
 			List<Decision> mine = decisions.stream().filter(d -> updated.contains(d.result().recipient().id())).toList();
 			insertAttempts(mine);
@@ -189,6 +218,24 @@ class DeliveryRecorder {
 					}
 				}
 				return updated;
+			}
+		});
+	}
+
+	/** Postponed recipients go back to the queue as they were: no attempt, no event. */
+	private void postpone(String worker, List<Result> postponed, Instant now) {
+		if (postponed.isEmpty()) {
+			return;
+		}
+		jdbc.execute((ConnectionCallback<Integer>) connection -> {
+			UUID[] ids = postponed.stream().map(r -> r.recipient().id()).toArray(UUID[]::new);
+			Timestamp[] until = postponed.stream().map(r -> Timestamp.from(r.postponedUntil())).toArray(Timestamp[]::new);
+			try (PreparedStatement ps = connection.prepareStatement(POSTPONE)) {
+				ps.setTimestamp(1, Timestamp.from(now));
+				ps.setArray(2, array(connection, "uuid", ids));
+				ps.setArray(3, array(connection, "timestamptz", until));
+				ps.setString(4, worker);
+				return ps.executeUpdate();
 			}
 		});
 	}

@@ -31,6 +31,19 @@ import org.springframework.stereotype.Component;
 @Component
 class MimeComposer {
 
+	private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
+
+	/*
+	 * Jakarta Mail 2.1 looks its StreamProvider up with a ServiceLoader scan of the class path in
+	 * every MimeBodyPart, MimeMultipart and encode call (jakartaee/mail-api#699, #861): two thirds
+	 * of composing a message went there. Naming the provider makes the lookup a Class.forName.
+	 */
+	static {
+		if (System.getProperty(STREAM_PROVIDER) == null) {
+			System.setProperty(STREAM_PROVIDER, "org.eclipse.angus.mail.util.MailStreamProvider");
+		}
+	}
+
 	private final Session session;
 
 	private final Clock clock;
