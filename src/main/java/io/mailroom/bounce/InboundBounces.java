@@ -194,6 +194,10 @@ public class InboundBounces implements DisposableBean {
 		if (report.type() == BounceReport.Type.COMPLAINT) {
 			String feedback = report.feedbackType() == null ? "abuse" : report.feedbackType();
 			rules.complained(recipient.email(), recipient.messageId(), "complaint: " + feedback, now);
+			if (complainedBefore(recipient)) {
+				notes.add(recipient.email() + ": complaint already recorded");
+				return;
+			}
 			Map<String, Object> data = data(recipient, inboundId);
 			data.put("complaint", Map.of("feedbackType", feedback));
 			events.add(new MessageEvent(Ids.next(), recipient.messageId(), recipient.id(), COMPLAINED, now, data));
@@ -261,6 +265,14 @@ public class InboundBounces implements DisposableBean {
 		counted.add(kind);
 		notes.add(recipient.email() + ": bounced (" + kind + ", " + category + ")"
 				+ (verdict.hard() ? ", suppressed" : ""));
+	}
+
+	/** Feedback loops send a report per complaint, and some send it again: one event is enough. */
+	private boolean complainedBefore(BounceMatcher.Recipient recipient) {
+		return jdbc.sql("select exists (select 1 from message_event where message_id = ? and recipient_id = ? and type = ?)")
+			.params(recipient.messageId(), recipient.id(), COMPLAINED)
+			.query(Boolean.class)
+			.single();
 	}
 
 	/**

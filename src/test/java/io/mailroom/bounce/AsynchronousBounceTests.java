@@ -226,6 +226,11 @@ class AsynchronousBounceTests {
 		assertThat(message.get("recipients").get(0).get("status").asString()).isEqualTo("delivered");
 		assertThat(lastEvent(message).get("type").asString()).isEqualTo("message.complained");
 		assertThat(lastEvent(message).get("data").get("complaint").get("feedbackType").asString()).isEqualTo("abuse");
+
+		// The feedback loop sends it again: still one complaint.
+		postInbound(InboundMail.complaint(sent.verp(), sent.email(), sent.messageIdHeader()));
+		assertThat(api.get("/messages/" + sent.id()).json().get("events").findValuesAsString("type"))
+			.containsOnlyOnce("message.complained");
 	}
 
 	@Test
