@@ -51,6 +51,8 @@ class MessagePreparer {
 
 	private static final Pattern WHITESPACE = Pattern.compile("[\\s]+");
 
+	private static final Pattern TEMPLATE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
 	private static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
 
 	private static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
@@ -89,6 +91,9 @@ class MessagePreparer {
 		List<FieldProblem> errors = new ArrayList<>();
 		if (!StringUtils.hasText(request.template())) {
 			errors.add(new FieldProblem("template", "is required"));
+		}
+		else if (!TEMPLATE_NAME.matcher(request.template()).matches()) {
+			errors.add(new FieldProblem("template", "is not a template name (letters, digits, '.', '_', '-')"));
 		}
 		List<PreparedMessage.Recipient> recipients = recipients(request, errors);
 		EmailAddress from = defaultSender;
@@ -217,6 +222,26 @@ class MessagePreparer {
 		if (hasLineBreakOrNul(value)) {
 			errors.add(new FieldProblem(field, "must not contain CR, LF or NUL"));
 		}
+		else if (hasLoneSurrogate(value)) {
+			errors.add(new FieldProblem(field, "must be valid Unicode (it has an unpaired surrogate)"));
+		}
+	}
+
+	/** A lone UTF-16 surrogate cannot be encoded as UTF-8: it would reach the wire as garbage. */
+	private static boolean hasLoneSurrogate(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isHighSurrogate(c)) {
+				if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+					return true;
+				}
+				i++;
+			}
+			else if (Character.isLowSurrogate(c)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean hasLineBreakOrNul(String value) {
@@ -312,7 +337,8 @@ class MessagePreparer {
 
 	private Priority priority(SendRequest request, List<FieldProblem> errors) {
 		if (request.priority() == null) {
-			if (request.template() == null || !templates.exists(request.template())) {
+			if (request.template() == null || !TEMPLATE_NAME.matcher(request.template()).matches()
+				|| !templates.exists(request.template())) {
 				return Priority.NORMAL;
 			}
 			return Priority.parse(templates.describe(request.template()).defaultPriority());

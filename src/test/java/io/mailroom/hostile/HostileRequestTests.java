@@ -173,11 +173,14 @@ class HostileRequestTests {
 		assertRefusedField(message("\"headers\": {\"Bcc\": \"victim@example.net\"}"), "headers.Bcc");
 		assertRefusedField(message("\"attachments\": [{\"filename\": \"invoice.pdf\\r\\nBcc: victim@example.net\","
 				+ " \"contentType\": \"application/pdf\", \"content\": \"JVBERi0xLjQK\"}]"), "attachments[0].filename");
-		// The alert's subject comes from data.title: a line break there must not reach the header either.
-		assertRefused(post("""
+		// The alert's subject comes from data.title: the renderer folds a line break there into a
+		// space, so it cannot start a header either.
+		Api.Response folded = post("""
 				{"template": "alert", "to": [{"email": "ana@example.com"}],
-				 "data": {"severity": "critical", "title": "Disk\\r\\nBcc: victim@example.net", "summary": "s"}}"""),
-				400, "validation");
+				 "data": {"severity": "critical", "title": "Disk\\r\\nBcc: victim@example.net", "summary": "s"}}""");
+		assertThat(folded.status()).isEqualTo(202);
+		String subject = api.get("/messages/" + folded.json().get("id").asString()).json().get("subject").asString();
+		assertThat(subject).doesNotContain("\r").doesNotContain("\n").contains("Bcc: victim@example.net");
 	}
 
 	@Test
