@@ -16,25 +16,27 @@ public final class BounceReader {
 	private final List<BounceFormat> formats = formats();
 
 	private static List<BounceFormat> formats() {
-		List<BounceFormat> formats = new ArrayList<>(List.of(
-			new AmazonSesNotification(),
-			new PostfixSessionTranscript(),
-			// families whose prose says more than the generic report they may attach
-			new OpenSmtpdBounce(),
-			new EzwebBounce(),
-			new DominoBounce(),
-			new McAfeeBounce(),
-			new DeliveryStatusReport(),
-			new EximBounce(),
-			new YahooBounce(),
-			new QmailBounce(),
-			new GmailBounce(),
-			new DragonFlyBounce(),
-			new FmlBounce(),
-			new Exchange2003Bounce(),
-			new IMailServerBounce(),
-			new NotesBounce(),
-			new SendmailTranscript()));
+		List<BounceFormat> formats = new ArrayList<>();
+		formats.add(new AmazonSesNotification());
+		formats.add(new PostfixSessionTranscript());
+		// families whose prose says more than the RFC 3464 report they may attach
+		formats.add(new OpenSmtpdBounce());
+		formats.add(new EzwebBounce());
+		formats.add(new DominoBounce());
+		formats.add(new McAfeeBounce());
+		formats.add(new ReceivingSesBounce());
+		formats.add(new DeliveryStatusReport());
+		// text bounces, most distinctive first
+		formats.add(new EximBounce());
+		formats.add(new YahooBounce());
+		formats.add(new QmailBounce());
+		formats.add(new GmailBounce());
+		formats.add(new DragonFlyBounce());
+		formats.add(new FmlBounce());
+		formats.add(new Exchange2003Bounce());
+		formats.add(new IMailServerBounce());
+		formats.add(new NotesBounce());
+		formats.add(new SendmailTranscript());
 		formats.addAll(VendorBounce.ALL);
 		formats.add(new PlainTextBounce());
 		return List.copyOf(formats);
@@ -69,24 +71,37 @@ public final class BounceReader {
 		String originalMessageId = originalMessageId(message);
 		String verp = verpAddress(message);
 		if (FeedbackReport.isComplaint(message)) {
-			FeedbackReport.Complaint complaint = FeedbackReport.read(message);
-			List<BouncedRecipient> recipients = new ArrayList<>();
-			for (String r : complaint.recipients()) {
-				recipients.add(new BouncedRecipient(r, "delivered", "", "", "complaint: " + complaint.feedbackType(), "",
-						BouncedRecipient.Kind.SOFT, BouncedRecipient.Category.OTHER));
-			}
-			return new BounceReport(BounceReport.Type.COMPLAINT, recipients, originalMessageId, verp,
-					complaint.feedbackType());
+			return complaint(message, originalMessageId, verp);
 		}
 		if (AutoReply.isAutoReply(message)) {
-			List<BouncedRecipient> recipients = new ArrayList<>();
-			String from = Addresses.first(message.headers().first("from"));
-			if (!from.isEmpty()) {
-				recipients.add(new BouncedRecipient(from, "delivered", "2.0.0", "", SmtpText.sweep(message.subject()), "",
-						BouncedRecipient.Kind.SOFT, BouncedRecipient.Category.OTHER));
-			}
-			return new BounceReport(BounceReport.Type.AUTO_REPLY, recipients, originalMessageId, verp, null);
+			return autoReply(message, originalMessageId, verp);
 		}
+		return bounce(message, originalMessageId, verp);
+	}
+
+	private static BounceReport complaint(MailMessage message, String originalMessageId, String verp) {
+		FeedbackReport.Complaint complaint = FeedbackReport.read(message);
+		List<BouncedRecipient> recipients = new ArrayList<>();
+		for (String r : complaint.recipients()) {
+			// the message was delivered; the recipient objected to it
+			recipients.add(new BouncedRecipient(r, "delivered", "", "", "complaint: " + complaint.feedbackType(), "",
+					BouncedRecipient.Kind.SOFT, BouncedRecipient.Category.OTHER));
+		}
+		return new BounceReport(BounceReport.Type.COMPLAINT, recipients, originalMessageId, verp,
+				complaint.feedbackType());
+	}
+
+	private static BounceReport autoReply(MailMessage message, String originalMessageId, String verp) {
+		List<BouncedRecipient> recipients = new ArrayList<>();
+		String from = Addresses.first(message.headers().first("from"));
+		if (!from.isEmpty()) {
+			recipients.add(new BouncedRecipient(from, "delivered", "2.0.0", "", SmtpText.sweep(message.subject()), "",
+					BouncedRecipient.Kind.SOFT, BouncedRecipient.Category.OTHER));
+		}
+		return new BounceReport(BounceReport.Type.AUTO_REPLY, recipients, originalMessageId, verp, null);
+	}
+
+	private BounceReport bounce(MailMessage message, String originalMessageId, String verp) {
 		for (BounceFormat format : this.formats) {
 			List<RecipientFinding> findings = format.read(message);
 			if (findings.isEmpty()) {
@@ -124,7 +139,11 @@ public final class BounceReader {
 		return m.find() ? m.group(1) : null;
 	}
 
-	/** Where the bounce was delivered to: that address carries the VERP token. */
+	/**
+	 * Where the bounce was delivered to: that address carries the VERP token. A tagged address
+	 * ("bounces+…@") wins over the others; a report whose Original-Envelope-Id is not an address
+	 * (an ENVID set at sending) yields that id when no header names an address.
+	 */
 	private static String verpAddress(MailMessage message) {
 		List<String> candidates = new ArrayList<>();
 		for (String header : new String[] { "x-original-to", "delivered-to", "envelope-to", "x-envelope-to", "to" }) {
@@ -132,17 +151,22 @@ public final class BounceReader {
 				candidates.addAll(Addresses.all(v));
 			}
 		}
+		String envelopeId = "";
 		String report = DeliveryStatusReport.reportText(message);
 		if (report != null) {
-			String envid = MailMessage.parseHeaders(report.trim()).first("original-envelope-id");
-			candidates.addAll(Addresses.all(envid));
+			envelopeId = MailMessage.parseHeaders(report.trim()).first("original-envelope-id").trim();
+			candidates.addAll(Addresses.all(envelopeId));
 		}
 		for (String c : candidates) {
 			if (c.contains("+")) {
 				return c;
 			}
 		}
-		return candidates.isEmpty() ? null : candidates.get(0);
+		if (!candidates.isEmpty()) {
+			return candidates.get(0);
+		}
+		return envelopeId.isEmpty() ? null : envelopeId;
 	}
+
 
 }

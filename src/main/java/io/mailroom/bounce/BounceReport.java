@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param recipients one entry per recipient the message reports on, in the order given
  * @param originalMessageId the Message-ID of the message that bounced, without angle brackets,
  * when the bounce returns its headers; {@code null} otherwise
- * @param verpAddress the address the bounce was sent to (where a VERP token can be found), or
+ * @param verpAddress the address the bounce was sent to (where a VERP token can be found;
+ * a tagged "bounces+…@" address is preferred), else the report's Original-Envelope-Id, or
  * {@code null}
  * @param feedbackType the ARF Feedback-Type ({@code abuse}, {@code fraud}…) of a complaint, or
  * {@code null}

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * One recipient a bounce reports on.
  *
- * @param email the failed address, lower-cased domain kept as given
+ * @param email the failed address as the bounce gives it
  * @param action RFC 3464 action: {@code failed}, {@code delayed}, {@code delivered},
  * {@code relayed} or {@code expanded}
  * @param status RFC 3463 enhanced status code; when the bounce has none, a code inferred from

@@ -41,7 +41,15 @@ final class DeliveryStatusReport implements BounceFormat {
 			if (f.command.isEmpty()) {
 				f.command = SmtpCommands.find(about.isEmpty() && found.size() == 1 ? readable : about);
 			}
-			if (!EnhancedStatus.isSpecific(f.status) && !EnhancedStatus.isSpecific(EnhancedStatus.find(f.diagnostic, ""))) {
+			if (f.action.equals("expired")) {
+				// "Action: expired" (SendGrid and others): the retry period ran out, whatever the code
+				f.reason = Reason.EXPIRED;
+				if (!EnhancedStatus.isSpecific(f.status)) {
+					f.status = Reason.EXPIRED.pseudoStatus(f.status.startsWith("4"));
+				}
+			}
+			else if (!EnhancedStatus.isSpecific(f.status)
+					&& !EnhancedStatus.isSpecific(EnhancedStatus.find(f.diagnostic, ""))) {
 				f.reason = TextReasons.of(f.diagnostic, f.command, message);
 			}
 		}

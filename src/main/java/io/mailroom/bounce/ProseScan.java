@@ -11,7 +11,7 @@ final class ProseScan {
 	/** Lines after which a text bounce quotes the message that failed. */
 	private static final List<String> RETURNED_MARKERS = List.of("this is a copy of the message",
 			"below this line is a copy of the message", "original message follows", "----- original message -----",
-"----- unsent message below -----", "--- original message ---",
+			"----- unsent message below -----", "--- original message ---",
 			"original message headers:", "headers of the original message", "unsent message follows",
 			"----- message text follows -----", "------ original message headers ------",
 			"the text you sent follows:", "--- below this line is a copy of the message.",

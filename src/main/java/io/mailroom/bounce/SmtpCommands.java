@@ -20,7 +20,9 @@ final class SmtpCommands {
 			// InterScan MSS "Sent <<< RCPT TO:<…>", m-FILTER "-------SMTP command DATA"
 			Pattern.compile("(?:Sent\\s+<<<|-------SMTP command)\\s+" + COMMAND + ")\\b"),
 			// 1&1 "SMTP error from remote server for TEXT command"
-			Pattern.compile("for (TEXT) command"));
+			Pattern.compile("for (TEXT) command"),
+			// SendGrid "... User Unknown  in RCPT TO"
+			Pattern.compile("\\bin (?:End of )?(RCPT|MAIL|DATA|EHLO|HELO)\\b"));
 
 	private SmtpCommands() {
 	}

@@ -29,9 +29,24 @@ abstract class TextBounce implements BounceFormat {
 			if (f.command.isEmpty()) {
 				f.command = SmtpCommands.find(f.diagnostic);
 			}
+			if (f.remoteMta.isEmpty()) {
+				f.remoteMta = remoteHost(f.diagnostic);
+			}
 			refine(f, message);
 		}
 		return found;
+	}
+
+	/** "host mx.example.org [192.0.2.1]" or "mx.example.org [192.0.2.1] said": the refusing host. */
+	private static final Pattern REMOTE_HOST = Pattern.compile(
+			"(?i)\\bhost[:\\s]+([a-z0-9][a-z0-9.-]*\\.[a-z]{2,})\\b|\\b([a-z0-9][a-z0-9.-]*\\.[a-z]{2,})\\s*\\[\\d{1,3}(?:\\.\\d{1,3}){3}\\]");
+
+	static String remoteHost(String diagnostic) {
+		java.util.regex.Matcher m = REMOTE_HOST.matcher(diagnostic);
+		if (!m.find()) {
+			return "";
+		}
+		return m.group(1) != null ? m.group(1) : m.group(2);
 	}
 
 	/** Whether the message is one of this family's. */

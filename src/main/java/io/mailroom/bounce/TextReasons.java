@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Reasons that text-only bounces state in words rather than codes. MTAs without DSN support
  * (qmail, Exim's plain bounces, list servers) each have a fixed vocabulary; these phrases are
- * theirs. Only consulted when the text carries no specific enhanced status code.
+ * theirs.
  */
 final class TextReasons {
 
@@ -29,18 +29,11 @@ final class TextReasons {
 	private TextReasons() {
 	}
 
-	private static Reason exchangeNdrCode(String lower) {
-		for (Map.Entry<String, Reason> e : EXCHANGE_NDR) {
-			if (lower.contains(e.getKey())) {
-				return e.getValue();
-			}
-		}
-		return null;
-	}
-
 	/**
-	 * A bare "user unknown" is not decided here: the classifier reads it as a content filter
-	 * unless the refusal came at RCPT, as sisimai does.
+	 * The reason the wording states, or null to leave it to the classifier. Exchange's NDR codes
+	 * always count; the phrases only when no specific enhanced status code is present. A bare
+	 * "user unknown" is not decided here: the classifier reads it as a content filter unless the
+	 * refusal came at RCPT, as sisimai does.
 	 */
 	static Reason of(String diagnostic, String command, MailMessage message) {
 		String lower = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
@@ -91,6 +84,15 @@ final class TextReasons {
 		// Other wordings of an unknown address are left to the classifier, which weighs the command
 		Reason r = ReasonRules.match(lower);
 		return r == Reason.FILTERED || r == Reason.USERUNKNOWN ? null : r;
+	}
+
+	private static Reason exchangeNdrCode(String lower) {
+		for (Map.Entry<String, Reason> e : EXCHANGE_NDR) {
+			if (lower.contains(e.getKey())) {
+				return e.getValue();
+			}
+		}
+		return null;
 	}
 
 }

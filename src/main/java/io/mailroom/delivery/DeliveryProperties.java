@@ -14,10 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize recipients claimed per statement
  * @param lease how long a claim is held; a crashed instance's work is picked up after it
  * @param retry the retry ladder and the maximum age
+ * @param senders sender threads, i.e. SMTP sessions in flight at once over all destinations;
+ * {@code mailroom.relay.max-connections} when unset (raise it in MX mode, where there are many
+ * destinations)
  */
 @ConfigurationProperties("mailroom.delivery")
 public record DeliveryProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration pollInterval,
-		@DefaultValue("100") int batchSize, @DefaultValue("5m") Duration lease, @DefaultValue Retry retry) {
+		@DefaultValue("100") int batchSize, @DefaultValue("5m") Duration lease, @DefaultValue Retry retry,
+		Integer senders) {
 
 	/**
 	 * @param ladder delays between attempts; the last one repeats

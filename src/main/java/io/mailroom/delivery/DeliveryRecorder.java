@@ -31,14 +31,31 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records attempt results: the attempt rows, the recipients' new states, the events (outbox) and,
- * for hard bounces, the suppressions — a whole batch of results in one transaction, with the
- * recipient updates in one statement over {@code unnest}ed arrays.
+ * through {@link BounceSuppression}, the suppressions — a whole batch of results in one
+ * transaction, with the recipient updates in one statement over {@code unnest}ed arrays.
  */
 @Component
 class DeliveryRecorder {
 
-	/** One attempt's result for one claimed recipient. */
-	record Result(ClaimedRecipient recipient, AttemptResult attempt) {
+	/**
+	 * One attempt's result for one claimed recipient, or a postponement: the recipient was not
+	 * attempted because its destination is resting after throttling, and waits until
+	 * {@code postponedUntil} without an attempt being counted.
+	 */
+	record Result(ClaimedRecipient recipient, AttemptResult attempt, Instant postponedUntil) {
+
+		Result(ClaimedRecipient recipient, AttemptResult attempt) {
+			this(recipient, attempt, null);
+		}
+
+		static Result postponed(ClaimedRecipient recipient, Instant until) {
+			return new Result(recipient, null, until);
+		}
+
+		boolean isPostponed() {
+			return postponedUntil != null;
+		}
+
 	}
 
 	/** The final or next state a recipient takes after an attempt. */
@@ -62,6 +79,13 @@ class DeliveryRecorder {
 			where r.id = u.id and r.claimed_by = ? and r.status = 'sending'
 			returning r.id""";
 
+	private static final String POSTPONE = """
+			update recipient r
+			set status = case when r.attempts > 0 then 'deferred' else 'queued' end, next_attempt_at = u.until,
+			    claimed_by = null, claimed_until = null, updated_at = ?
+			from unnest(?::uuid[], ?::timestamptz[]) as u(id, until)
+			where r.id = u.id and r.claimed_by = ? and r.status = 'sending'""";
+
 	private final JdbcTemplate jdbc;
 
 	private final MessageEvents events;
@@ -72,17 +96,20 @@ class DeliveryRecorder {
 
 	private final BounceClassification bounces;
 
+	private final BounceSuppression suppression;
+
 	private final MeterRegistry meters;
 
 	private final Timer latency;
 
 	DeliveryRecorder(JdbcTemplate jdbc, MessageEvents events, TransactionTemplate transactions, RetryLadder ladder,
-			BounceClassification bounces, MeterRegistry meters) {
+			BounceClassification bounces, BounceSuppression suppression, MeterRegistry meters) {
 		this.jdbc = jdbc;
 		this.events = events;
 		this.transactions = transactions;
 		this.ladder = ladder;
 		this.bounces = bounces;
+		this.suppression = suppression;
 		this.meters = meters;
 		this.latency = Timer.builder("mailroom.delivery.latency")
 			.description("From acceptance to delivery")
@@ -101,12 +128,18 @@ class DeliveryRecorder {
 	 * another instance took it) is skipped: the other instance's record wins.
 	 */
 	void recordAll(String worker, List<Result> results, Instant now) {
-		List<Decision> decisions = results.stream().map(r -> decide(r, now)).toList();
+		List<Result> postponed = results.stream().filter(Result::isPostponed).toList();
+		List<Decision> decisions = results.stream().filter(r -> !r.isPostponed()).map(r -> decide(r, now)).toList();
 		List<Decision> recorded = transactions.execute(tx -> {
+			postpone(worker, postponed, now);
+			if (decisions.isEmpty()) {
+				return List.<Decision>of();
+			}
 			Set<UUID> updated = updateRecipients(worker, decisions, now);
 			List<Decision> mine = decisions.stream().filter(d -> updated.contains(d.result().recipient().id())).toList();
 			insertAttempts(mine);
-			suppressHardBounces(mine, now);
+			suppression.bounced(
+					mine.stream().filter(d -> d.bounce() != null).map(DeliveryRecorder::bounce).toList(), now);
 			events.append(mine.stream().map(d -> event(d, now)).toList());
 			return mine;
 		});
@@ -189,6 +222,24 @@ class DeliveryRecorder {
 		});
 	}
 
+	/** Postponed recipients go back to the queue as they were: no attempt, no event. */
+	private void postpone(String worker, List<Result> postponed, Instant now) {
+		if (postponed.isEmpty()) {
+			return;
+		}
+		jdbc.execute((ConnectionCallback<Integer>) connection -> {
+			UUID[] ids = postponed.stream().map(r -> r.recipient().id()).toArray(UUID[]::new);
+			Timestamp[] until = postponed.stream().map(r -> Timestamp.from(r.postponedUntil())).toArray(Timestamp[]::new);
+			try (PreparedStatement ps = connection.prepareStatement(POSTPONE)) {
+				ps.setTimestamp(1, Timestamp.from(now));
+				ps.setArray(2, array(connection, "uuid", ids));
+				ps.setArray(3, array(connection, "timestamptz", until));
+				ps.setString(4, worker);
+				return ps.executeUpdate();
+			}
+		});
+	}
+
 	private void insertAttempts(List<Decision> decisions) {
 		jdbc.batchUpdate("""
 				insert into delivery_attempt (id, recipient_id, message_id, attempt, started_at, duration_ms, host,
@@ -211,18 +262,10 @@ class DeliveryRecorder {
 		});
 	}
 
-	private void suppressHardBounces(List<Decision> decisions, Instant now) {
-		List<Decision> hard = decisions.stream().filter(d -> d.bounce() != null && d.bounce().hard()).toList();
-		jdbc.batchUpdate("""
-				insert into suppression (email, reason, source_message_id, detail, created_at)
-				values (?, 'hard-bounce', ?, ?, ?)
-				on conflict (email) do update set reason = excluded.reason, source_message_id = excluded.source_message_id,
-				  detail = excluded.detail, created_at = excluded.created_at, expires_at = null""", hard, 500, (ps, d) -> {
-			ps.setString(1, Suppressions.normalize(d.result().recipient().email()));
-			ps.setObject(2, d.result().recipient().messageId());
-			ps.setString(3, truncate(d.result().attempt().text(), 500));
-			ps.setTimestamp(4, Timestamp.from(now));
-		});
+	private static BounceSuppression.Bounce bounce(Decision d) {
+		ClaimedRecipient r = d.result().recipient();
+		return new BounceSuppression.Bounce(r.id(), r.messageId(), r.email(), d.bounce(),
+				truncate(d.result().attempt().text(), 500));
 	}
 
 	private static MessageEvent event(Decision d, Instant now) {

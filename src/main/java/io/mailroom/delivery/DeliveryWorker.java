@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -25,6 +26,10 @@ import org.springframework.stereotype.Component;
  * polling) and hands them to sender threads, one per parallel SMTP connection, in priority order.
  * On shutdown senders finish the recipient in hand and unsent claims are released, so another
  * instance (or the next start) takes them at once rather than after the lease.
+ * <p>
+ * Each send is paced by the {@link DestinationThrottle}: a recipient of a destination that is
+ * resting after throttling is postponed without an attempt, and a throttling reply halves the
+ * destination's connections and pauses its queue.
  */
 @Component
 public class DeliveryWorker implements SmartLifecycle {
@@ -40,6 +45,8 @@ public class DeliveryWorker implements SmartLifecycle {
 	private final DeliveryRecorder recorder;
 
 	private final Relay relay;
+
+	private final DestinationThrottle throttle;
 
 	private final VerpAddress verp;
 
@@ -74,13 +81,15 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	DeliveryWorker(DeliveryProperties properties, RelayProperties relayProperties, RecipientClaims claims,
-			DeliveryRecorder recorder, Relay relay, VerpAddress verp, Clock clock, List<MessageFinisher> finishers) {
+			DeliveryRecorder recorder, Relay relay, DestinationThrottle throttle, VerpAddress verp, Clock clock,
+			List<MessageFinisher> finishers) {
 		this.finishers = List.copyOf(finishers);
 		this.properties = properties;
 		this.relayProperties = relayProperties;
 		this.claims = claims;
 		this.recorder = recorder;
 		this.relay = relay;
+		this.throttle = throttle;
 		this.verp = verp;
 		this.clock = clock;
 	}
@@ -101,7 +110,7 @@ public class DeliveryWorker implements SmartLifecycle {
 		}
 		running = true;
 		sendersDone = false;
-		int senders = Math.max(1, relayProperties.maxConnections());
+		int senders = senders();
 		for (int i = 0; i < senders; i++) {
 			threads.add(startThread("mailroom-sender-" + i, this::sendLoop));
 		}
@@ -110,13 +119,17 @@ public class DeliveryWorker implements SmartLifecycle {
 		log.info("Delivery worker {} started with {} sender(s)", workerId, senders);
 	}
 
+	private int senders() {
+		return Math.max(1, properties.senders() != null ? properties.senders() : relayProperties.maxConnections());
+	}
+
 	private void dispatchLoop() {
-		int capacity = Math.max(properties.batchSize(), relayProperties.maxConnections());
+		int capacity = Math.max(properties.batchSize(), senders());
 		Duration backoff = properties.pollInterval();
 		while (running) {
 			try {
 				int free = capacity - pending.get();
-				if (free < Math.max(1, capacity / 2)) {
+				if (free < Math.max(1, capacity / 2) || smarthostResting()) {
 					wakeup.await(properties.pollInterval());
 					continue;
 				}
@@ -166,18 +179,65 @@ public class DeliveryWorker implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * In smarthost mode every recipient goes to one destination: while it rests there is nothing to
+	 * claim. (In MX mode a resting domain's queue is paused in the database instead.)
+	 */
+	private boolean smarthostResting() {
+		return relay.onlyDestination().flatMap(throttle::pausedUntil).isPresent();
+	}
+
 	private void deliver(Relay.RelaySession session, ClaimedRecipient recipient) {
-		AttemptResult result;
+		if (recipient.test()) {
+			results.add(new DeliveryRecorder.Result(recipient, sandboxed(recipient)));
+			return;
+		}
+		String destination = relay.destination(recipient);
+		Optional<Instant> resting = throttle.pausedUntil(destination);
+		if (resting.isPresent()) {
+			results.add(DeliveryRecorder.Result.postponed(recipient, resting.get()));
+			return;
+		}
+		AttemptResult result = send(session, recipient);
+		pace(destination, recipient, result);
+		results.add(new DeliveryRecorder.Result(recipient, result));
+	}
+
+	private AttemptResult send(Relay.RelaySession session, ClaimedRecipient recipient) {
 		try {
-			result = recipient.test() ? sandboxed(recipient)
-					: session.send(finished(recipient), verp.forRecipient(recipient.id()));
+			return session.send(finished(recipient), verp.forRecipient(recipient.id()));
 		}
 		catch (RuntimeException ex) {
 			log.error("Sending recipient {} failed unexpectedly", recipient.id(), ex);
-			result = new AttemptResult(AttemptResult.Outcome.DEFERRED, null, null, "internal error: " + ex, null,
+			return new AttemptResult(AttemptResult.Outcome.DEFERRED, null, null, "internal error: " + ex, null,
 					clock.instant(), Duration.ZERO, null);
 		}
-		results.add(new DeliveryRecorder.Result(recipient, result));
+	}
+
+	/** A throttling reply slows the destination down; deliveries speed it up again, step by step. */
+	private void pace(String destination, ClaimedRecipient recipient, AttemptResult result) {
+		if (result.outcome() == AttemptResult.Outcome.DELIVERED) {
+			throttle.delivered(destination).ifPresent(limit -> relay.limitConnections(destination, limit));
+		}
+		else if (DestinationThrottle.signalsThrottling(result)) {
+			throttle.throttled(destination).ifPresent(slowdown -> slowDown(destination, slowdown, result));
+		}
+	}
+
+	private void slowDown(String destination, DestinationThrottle.Slowdown slowdown, AttemptResult reply) {
+		relay.limitConnections(destination, slowdown.limit());
+		log.info("{} asked us to slow down ({} {}): {} connection(s) at most, queue paused until {}", destination,
+				reply.replyCode(), reply.text(), slowdown.limit(), slowdown.pausedUntil());
+		if (relay.onlyDestination().isPresent()) {
+			return;
+		}
+		try {
+			claims.pauseDomain(destination, slowdown.pausedUntil(), clock.instant());
+		}
+		catch (RuntimeException ex) {
+			// this instance still holds the domain back in memory; only other instances miss the pause
+			log.warn("Could not pause the queue of {} in the database ({})", destination, ex.getMessage());
+		}
 	}
 
 	/**

@@ -21,9 +21,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Queue gauges from one cheap query on a timer (not one query per scrape and status):
- * {@code mailroom.queue.depth{status}} and {@code mailroom.queue.oldest.age}, the time the
- * longest-waiting due recipient has been waiting past its due time. Recipients waiting out a
- * retry delay or a schedule are not "old": they are not due.
+ * {@code mailroom.queue.depth{status}} and {@code mailroom.queue.oldest.age}, how long the
+ * longest-waiting undelivered recipient has waited since it first became due (accepted, or its
+ * {@code sendAt}). A deferred recipient keeps its age while it waits out a retry delay: counting
+ * from its next attempt would make it look fresh after every failure, and the age alert would never
+ * fire while the relay is down. Scheduled recipients are not old before they are due.
  */
 @Component
 class QueueMetrics {
@@ -71,10 +73,11 @@ class QueueMetrics {
 			Map<String, Long> counts = new java.util.HashMap<>();
 			Timestamp[] oldest = new Timestamp[1];
 			jdbc.sql("""
-					select status, count(*),
-					       min(next_attempt_at) filter (where status in ('queued', 'deferred', 'scheduled') and next_attempt_at <= :now)
-					from recipient where status in ('scheduled', 'queued', 'deferred', 'sending')
-					group by status""").param("now", Timestamp.from(now)).query(rs -> {
+					select r.status, count(*),
+					       min(coalesce(m.send_at, r.created_at)) filter (where r.status <> 'scheduled' or r.next_attempt_at <= :now)
+					from recipient r join message m on m.id = r.message_id
+					where r.status in ('scheduled', 'queued', 'deferred', 'sending')
+					group by r.status""").param("now", Timestamp.from(now)).query(rs -> {
 				counts.put(rs.getString(1), rs.getLong(2));
 				Timestamp t = rs.getTimestamp(3);
 				if (t != null && (oldest[0] == null || t.before(oldest[0]))) {

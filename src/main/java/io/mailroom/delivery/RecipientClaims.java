@@ -87,4 +87,19 @@ class RecipientClaims {
 			.update();
 	}
 
+	/**
+	 * Pauses a throttled domain's queue (SPEC §3): its due recipients, and those that would become
+	 * due during the pause, wait until it ends — on every instance, not only the one that was told
+	 * to slow down. Recipients being sent right now are not touched.
+	 */
+	int pauseDomain(String domain, Instant until, Instant now) {
+		return jdbc.sql("""
+				update recipient set next_attempt_at = :until, updated_at = :now
+				where domain = :domain and status in ('queued', 'deferred', 'scheduled') and next_attempt_at < :until""")
+			.param("domain", domain)
+			.param("until", Timestamp.from(until))
+			.param("now", Timestamp.from(now))
+			.update();
+	}
+
 }

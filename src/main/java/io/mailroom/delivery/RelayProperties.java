@@ -1,5 +1,7 @@
 package io.mailroom.delivery;
 
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.io.Resource;
@@ -19,10 +21,39 @@ import org.springframework.core.io.Resource;
  * @param maxConnections parallel SMTP connections per destination
  * @param heloName the name sent in EHLO; the host name when unset
  * @param dnsServer MX mode: resolver as host or host:port; the system resolver when unset
+ * @param idleTimeout a pooled connection idle this long is closed
+ * @param maxLifetime a pooled connection is not reused past this age
+ * @param mxPort MX mode: the port of receiving servers (25; another one only for tests)
+ * @param mxCacheTtl MX mode: how long a domain's resolved route is reused; below it, DNS answers
+ * are cached for their own TTL
+ * @param throttle how a destination that signals throttling is slowed down
  */
 @ConfigurationProperties("mailroom.relay")
 public record RelayProperties(@DefaultValue("smarthost") String mode, String host, @DefaultValue("25") int port,
 		@DefaultValue("starttls-opportunistic") String tls, String username, String password,
 		@DefaultValue("false") boolean allowPlaintextAuth, Resource trustStore, String trustStorePassword,
-		@DefaultValue("10") int maxConnections, String heloName, String dnsServer) {
+		@DefaultValue("10") int maxConnections, String heloName, String dnsServer,
+		@DefaultValue("60s") Duration idleTimeout, @DefaultValue("10m") Duration maxLifetime,
+		@DefaultValue("25") int mxPort, @DefaultValue("60s") Duration mxCacheTtl, @DefaultValue Throttle throttle) {
+
+	public RelayProperties {
+		if (maxConnections < 1) {
+			throw new IllegalArgumentException("mailroom.relay.max-connections must be at least 1");
+		}
+	}
+
+	public boolean mxMode() {
+		return "mx".equalsIgnoreCase(mode);
+	}
+
+	/**
+	 * @param pause how long a destination rests after a throttling reply (doubling for each further
+	 * episode before it has recovered)
+	 * @param maxPause the longest rest
+	 * @param successesPerStep deliveries that give a throttled destination one connection back
+	 */
+	public record Throttle(@DefaultValue("30s") Duration pause, @DefaultValue("5m") Duration maxPause,
+			@DefaultValue("10") int successesPerStep) {
+	}
+
 }

@@ -49,6 +49,8 @@ class MessagePreparer {
 
 	private static final Pattern HEADER_NAME = Pattern.compile("[\\x21-\\x39\\x3b-\\x7e]{1,76}");
 
+	private static final Pattern WHITESPACE = Pattern.compile("[\\s]+");
+
 	private static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
 
 	private static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
@@ -212,9 +214,13 @@ class MessagePreparer {
 
 	/** CR, LF and NUL would let a value start a new header (header injection). */
 	private static void headerValue(String field, String value, List<FieldProblem> errors) {
-		if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+		if (hasLineBreakOrNul(value)) {
 			errors.add(new FieldProblem(field, "must not contain CR, LF or NUL"));
 		}
+	}
+
+	private static boolean hasLineBreakOrNul(String value) {
+		return value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0;
 	}
 
 	private boolean senderAllowed(EmailAddress from) {
@@ -357,7 +363,11 @@ class MessagePreparer {
 				continue;
 			}
 			String filename = a.filename() == null ? null : sanitizeFilename(a.filename());
-			if (filename == null || filename.isEmpty()) {
+			if (a.filename() != null && hasLineBreakOrNul(a.filename())) {
+				// A line break in a name is an injection attempt, not something to clean up quietly.
+				errors.add(new FieldProblem(path + ".filename", "must not contain CR, LF or NUL"));
+			}
+			else if (filename == null || filename.isEmpty()) {
 				errors.add(new FieldProblem(path + ".filename", "is required"));
 			}
 			String type = a.contentType() == null ? null : a.contentType().toLowerCase(Locale.ROOT).trim();
@@ -370,7 +380,10 @@ class MessagePreparer {
 			}
 			byte[] content;
 			try {
-				content = a.content() == null ? null : Base64.getMimeDecoder().decode(a.content());
+				// Line breaks (MIME-style 76-column base64) are fine; anything else outside the
+				// alphabet is an error, not something to skip as the MIME decoder would.
+				content = a.content() == null ? null
+						: Base64.getDecoder().decode(WHITESPACE.matcher(a.content()).replaceAll(""));
 			}
 			catch (IllegalArgumentException ex) {
 				content = null;

@@ -2,6 +2,8 @@ package io.mailroom.message;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,10 +11,13 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.mailroom.security.Caller;
+import io.mailroom.web.FieldProblem;
 import io.mailroom.web.ProblemException;
 import io.mailroom.web.ProblemType;
+import io.mailroom.web.RequestLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,9 +44,15 @@ public class MessageService {
 
 	private final Clock clock;
 
-	MessageService(MessagePreparer preparer, MessageStore store, IdempotencyRecords idempotency,
-			TransactionTemplate transactions, JsonMapper json, MeterRegistry meters, Clock clock) {
+	private final RequestLimits limits;
+
+	private final BatchPreparer batchPreparer;
+
+	MessageService(MessagePreparer preparer, BatchPreparer batchPreparer, MessageStore store,
+			IdempotencyRecords idempotency, TransactionTemplate transactions, JsonMapper json, MeterRegistry meters,
+			Clock clock, RequestLimits limits) {
 		this.preparer = preparer;
+		this.batchPreparer = batchPreparer;
 		this.store = store;
 		this.idempotency = idempotency;
 		this.transactions = transactions;
@@ -49,6 +60,7 @@ public class MessageService {
 		this.canonicalJson = json.rebuild().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 		this.meters = meters;
 		this.clock = clock;
+		this.limits = limits;
 	}
 
 	/** What a request produced, and whether it is a replay of an earlier one (Idempotency-Key). */
@@ -75,6 +87,80 @@ public class MessageService {
 			}
 			return new Outcome<>(202, accepted, null, false);
 		});
+	}
+
+	/**
+	 * Accepts a batch (SPEC §2 {@code POST /messages/batch}): each message is read, validated and
+	 * rendered on its own, and those that pass are stored together in one transaction. The
+	 * response lists, in request order, each accepted message or its problem document: 202 when all
+	 * were accepted, 207 when some were; when none was, nothing is stored and the status is 422
+	 * (the caller turns that into a problem document). An Idempotency-Key covers the whole batch;
+	 * the stored response is replayed byte for byte.
+	 */
+	public Outcome<BatchResponse> acceptBatch(Caller caller, BatchRequest request, String idempotencyKey) {
+		checkKey(idempotencyKey);
+		List<JsonNode> items = request.messages();
+		if (items == null || items.isEmpty()) {
+			throw ProblemException.invalid(List.of(new FieldProblem("messages", "at least one message is required")));
+		}
+		if (items.size() > limits.maxBatchSize()) {
+			throw ProblemException.invalid(List.of(new FieldProblem("messages",
+					"at most " + limits.maxBatchSize() + " messages are allowed per batch, got " + items.size())));
+		}
+		byte[] hash = idempotencyKey == null ? null
+				: IdempotencyRecords.hash(canonicalJson.writeValueAsBytes(json.treeToValue(json.valueToTree(request), Object.class)));
+		Optional<Outcome<BatchResponse>> replay = replayRaw(caller, idempotencyKey, hash);
+		if (replay.isPresent()) {
+			return replay.get();
+		}
+		Object[] results = batchPreparer.prepare(caller, items);
+		List<PreparedMessage> prepared = new ArrayList<>(items.size());
+		List<Integer> positions = new ArrayList<>(items.size());
+		for (int i = 0; i < results.length; i++) {
+			if (results[i] instanceof PreparedMessage message) {
+				prepared.add(message);
+				positions.add(i);
+			}
+		}
+		if (prepared.isEmpty()) {
+			return new Outcome<>(422, new BatchResponse(Arrays.asList(results)), null, false);
+		}
+		int status = prepared.size() == items.size() ? 202 : 207;
+		return transactions.execute(tx -> {
+			Instant now = clock.instant();
+			List<AcceptedMessage> accepted = storeAll(prepared, now);
+			for (int i = 0; i < accepted.size(); i++) {
+				results[positions.get(i)] = accepted.get(i);
+			}
+			BatchResponse response = new BatchResponse(Arrays.asList(results));
+			String body = json.writeValueAsString(response);
+			if (idempotencyKey != null && !idempotency.claim(caller.scope(), idempotencyKey, hash, status, body, now)) {
+				tx.setRollbackOnly();
+				return replayRaw(caller, idempotencyKey, hash).orElseThrow();
+			}
+			return new Outcome<>(status, response, body, false);
+		});
+	}
+
+	/**
+	 * Cancels what has not been sent of a message (SPEC §2 {@code POST /messages/{id}/cancel}):
+	 * recipients that are scheduled, queued or deferred. Recipients being sent right now, or
+	 * finished, are left alone.
+	 * @return the number of recipients cancelled
+	 * @throws ProblemException 404 when there is no such message, 409 when nothing was cancellable
+	 */
+	public int cancel(UUID messageId) {
+		Integer cancelled = transactions.execute(tx -> store.cancel(messageId, clock.instant()).size());
+		if (cancelled == null || cancelled == 0) {
+			List<RecipientStatus> statuses = store.recipientStatuses(messageId);
+			if (statuses.isEmpty()) {
+				throw new ProblemException(ProblemType.NOT_FOUND, "No message " + Messages.publicId(messageId));
+			}
+			throw new ProblemException(ProblemType.CONFLICT,
+					"Nothing to cancel: no recipient is scheduled, queued or deferred (they are "
+							+ statuses.stream().map(RecipientStatus::label).distinct().toList() + ")");
+		}
+		return cancelled;
 	}
 
 	List<AcceptedMessage> storeAll(List<PreparedMessage> messages, Instant now) {
@@ -114,10 +200,24 @@ public class MessageService {
 		});
 	}
 
+	/** A replay of a stored response as it was sent (batches: the body mixes accepted messages and problems). */
+	private Optional<Outcome<BatchResponse>> replayRaw(Caller caller, String key, byte[] hash) {
+		if (key == null) {
+			return Optional.empty();
+		}
+		return idempotency.find(caller.scope(), key, clock.instant()).map(stored -> {
+			if (!stored.matches(hash)) {
+				throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
+						"Idempotency-Key '" + key + "' was used within 24 hours with a different request body");
+			}
+			return new Outcome<>(stored.status(), null, stored.body(), true);
+		});
+	}
+
 	private static void checkKey(String key) {
 		if (key != null && (key.isEmpty() || key.length() > IdempotencyRecords.MAX_KEY_LENGTH
 				|| key.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
-			throw ProblemException.invalid(List.of(new io.mailroom.web.FieldProblem("Idempotency-Key",
+			throw ProblemException.invalid(List.of(new FieldProblem("Idempotency-Key",
 					"must be 1 to 255 printable characters")));
 		}
 	}

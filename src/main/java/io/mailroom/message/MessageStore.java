@@ -3,12 +3,15 @@ package io.mailroom.message;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,6 +30,9 @@ class MessageStore {
 
 	/** The channel the delivery workers LISTEN on; NOTIFY is delivered at commit. */
 	static final String WORK_CHANNEL = "mailroom_work";
+
+	private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {
+	};
 
 	private final JdbcTemplate jdbc;
 
@@ -56,7 +62,7 @@ class MessageStore {
 	}
 
 	/** Inserts the messages; returns each recipient's initial status, by recipient id. */
-	Map<java.util.UUID, RecipientStatus> insert(List<PreparedMessage> messages, Set<String> suppressed) {
+	Map<UUID, RecipientStatus> insert(List<PreparedMessage> messages, Set<String> suppressed) {
 		jdbc.batchUpdate("""
 				insert into message (id, api_key_id, test, template, template_version, locale, category, from_email,
 				  from_name, reply_to, subject, text_body, html_body, mime, message_id_header, tags, metadata,
@@ -87,7 +93,7 @@ class MessageStore {
 		record Row(PreparedMessage message, PreparedMessage.Recipient recipient, RecipientStatus status) {
 		}
 		List<Row> rows = new ArrayList<>();
-		Map<java.util.UUID, RecipientStatus> statuses = new LinkedHashMap<>();
+		Map<UUID, RecipientStatus> statuses = new LinkedHashMap<>();
 		List<MessageEvent> initialEvents = new ArrayList<>();
 		for (PreparedMessage m : messages) {
 			for (PreparedMessage.Recipient r : m.recipients()) {
@@ -124,9 +130,63 @@ class MessageStore {
 			ps.setTimestamp(12, created);
 			ps.setTimestamp(13, row.status().isFinal() ? created : null);
 		});
+		record Tag(PreparedMessage message, String tag) {
+		}
+		List<Tag> tags = new ArrayList<>();
+		messages.forEach(m -> m.tags().stream().distinct().forEach(t -> tags.add(new Tag(m, t))));
+		jdbc.batchUpdate("insert into message_tag (tag, created_at, message_id) values (?, ?, ?)", tags, 1000,
+				(ps, t) -> {
+					ps.setString(1, t.tag());
+					ps.setTimestamp(2, Timestamp.from(t.message().createdAt()));
+					ps.setObject(3, t.message().id());
+				});
 		events.append(initialEvents);
 		jdbc.execute("notify " + WORK_CHANNEL);
 		return statuses;
+	}
+
+	/** A recipient {@link #cancel} took out of the queue. */
+	record Cancelled(UUID recipientId, String email) {
+	}
+
+	/**
+	 * Cancels the message's recipients that are not being sent and not finished, with their
+	 * {@code message.cancelled} events, in the caller's transaction. The status condition is
+	 * re-checked after any row lock is granted (READ COMMITTED), so a recipient a worker claimed
+	 * meanwhile is {@code sending} by then and stays untouched.
+	 */
+	List<Cancelled> cancel(UUID messageId, Instant now) {
+		Timestamp at = Timestamp.from(now);
+		List<MessageEvent> cancelEvents = jdbc.query("""
+				with cancelled as (
+				    update recipient set status = 'cancelled', final_at = ?, updated_at = ?,
+				           claimed_by = null, claimed_until = null
+				    where message_id = ? and status in ('scheduled', 'queued', 'deferred')
+				    returning id, email, seq
+				)
+				select c.id, c.email, m.template, m.tags, m.metadata::text, m.test
+				from cancelled c join message m on m.id = ?
+				order by c.seq""", (rs, n) -> {
+			String email = rs.getString(2);
+			Map<String, Object> data = EventData.base(Messages.publicId(messageId), email, rs.getString(3),
+					Arrays.asList((String[]) rs.getArray(4).getArray()), json.readValue(rs.getString(5), METADATA),
+					rs.getBoolean(6));
+			data.put("reason", "cancelled through the API");
+			return new MessageEvent(Ids.next(), messageId, rs.getObject(1, UUID.class), MessageEvent.CANCELLED, now, data);
+		}, at, at, messageId, messageId);
+		List<Cancelled> cancelled = cancelEvents.stream()
+			.map(e -> new Cancelled(e.recipientId(), (String) e.data().get("recipient")))
+			.toList();
+		events.append(cancelEvents);
+		return cancelled;
+	}
+
+	/** The statuses of a message's recipients, in order; empty when there is no such message. */
+	List<RecipientStatus> recipientStatuses(UUID messageId) {
+		return jdbc.queryForList("select status from recipient where message_id = ? order by seq", String.class, messageId)
+			.stream()
+			.map(RecipientStatus::parse)
+			.toList();
 	}
 
 }

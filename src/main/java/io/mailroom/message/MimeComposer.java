@@ -31,6 +31,19 @@ import org.springframework.stereotype.Component;
 @Component
 class MimeComposer {
 
+	private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
+
+	/*
+	 * Jakarta Mail 2.1 looks its StreamProvider up with a ServiceLoader scan of the class path in
+	 * every MimeBodyPart, MimeMultipart and encode call (jakartaee/mail-api#699, #861): two thirds
+	 * of composing a message went there. Naming the provider makes the lookup a Class.forName.
+	 */
+	static {
+		if (System.getProperty(STREAM_PROVIDER) == null) {
+			System.setProperty(STREAM_PROVIDER, "org.eclipse.angus.mail.util.MailStreamProvider");
+		}
+	}
+
 	private final Session session;
 
 	private final Clock clock;
@@ -86,13 +99,9 @@ class MimeComposer {
 
 	private MimeMultipart body(Composition c) throws MessagingException {
 		MimeMultipart alternative = new MimeMultipart("alternative");
-		MimeBodyPart text = new MimeBodyPart();
-		text.setText(c.text(), StandardCharsets.UTF_8.name(), "plain");
-		alternative.addBodyPart(text);
+		alternative.addBodyPart(textPart(c.text(), "plain"));
 		if (c.html() != null) {
-			MimeBodyPart html = new MimeBodyPart();
-			html.setText(c.html(), StandardCharsets.UTF_8.name(), "html");
-			alternative.addBodyPart(html);
+			alternative.addBodyPart(textPart(c.html(), "html"));
 		}
 		List<Part> inline = c.attachments().stream().filter(Part::inline).toList();
 		List<Part> attached = c.attachments().stream().filter(p -> !p.inline()).toList();
@@ -114,6 +123,42 @@ class MimeComposer {
 			content = mixed;
 		}
 		return content;
+	}
+
+	private static MimeBodyPart textPart(String content, String subtype) throws MessagingException {
+		MimeBodyPart part = new MimeBodyPart();
+		part.setText(content, StandardCharsets.UTF_8.name(), subtype);
+		// Chosen here in one pass over the string: left to Jakarta Mail, saveChanges() pushes every
+		// byte through a checking stream, which was a third of the time spent composing a message.
+		part.setHeader("Content-Transfer-Encoding", transferEncoding(content));
+		return part;
+	}
+
+	/**
+	 * The encoding Jakarta Mail would choose: 7bit for ASCII text in short lines, quoted-printable
+	 * for mostly-ASCII text, base64 when most of it is not ASCII (QP would triple it).
+	 */
+	static String transferEncoding(String text) {
+		int nonAscii = 0;
+		int lineLength = 0;
+		boolean longLine = false;
+		for (int i = 0; i < text.length(); i++) {
+			char ch = text.charAt(i);
+			if (ch == '\n') {
+				lineLength = 0;
+				continue;
+			}
+			if (++lineLength > 998) {
+				longLine = true;
+			}
+			if (ch >= 0x7f || (ch < 0x20 && ch != '\r' && ch != '\t')) {
+				nonAscii++;
+			}
+		}
+		if (nonAscii == 0) {
+			return longLine ? "quoted-printable" : "7bit";
+		}
+		return nonAscii * 3 > text.length() ? "base64" : "quoted-printable";
 	}
 
 	private static MimeBodyPart wrap(MimeMultipart multipart) throws MessagingException {

@@ -4,7 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+
+import io.mailroom.common.Ids;
 
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
@@ -24,6 +31,8 @@ public class ApiKeys {
 
 	private final JdbcClient jdbc;
 
+	private final SecureRandom random = new SecureRandom();
+
 	private final byte[] configuredSalt = new byte[16];
 
 	private final byte[] configuredHash;
@@ -38,7 +47,7 @@ public class ApiKeys {
 			this.configuredHash = null;
 		}
 		else {
-			new SecureRandom().nextBytes(configuredSalt);
+			random.nextBytes(configuredSalt);
 			this.configuredHash = hash(configuredSalt, properties.apiKey());
 		}
 	}
@@ -60,10 +69,64 @@ public class ApiKeys {
 			.query((rs, n) -> {
 				byte[] expected = rs.getBytes("key_hash");
 				boolean ok = MessageDigest.isEqual(expected, hash(rs.getBytes("salt"), presented));
-				return ok ? new Caller(rs.getObject("id", java.util.UUID.class), rs.getString("name"),
+				return ok ? new Caller(rs.getObject("id", UUID.class), rs.getString("name"),
 						"test".equals(rs.getString("mode"))) : null;
 			})
 			.optional();
+	}
+
+	/** A key as listed: never its secret or hash. */
+	public record Listed(UUID id, String name, String mode, String prefix, Instant createdAt) {
+	}
+
+	/** A key just created: the only moment its full text exists outside the caller's hands. */
+	public record Created(UUID id, String name, String mode, String key, Instant createdAt) {
+	}
+
+	/**
+	 * Creates a key {@code mr_<lookup>.<secret>}: the lookup part finds the row, the secret (32
+	 * random bytes) makes it unguessable; only a salted hash of the whole key is stored.
+	 */
+	public Created create(String name, String mode, Instant now) {
+		UUID id = Ids.next();
+		String lookup = randomLookup();
+		byte[] secret = new byte[32];
+		random.nextBytes(secret);
+		String key = PREFIX + lookup + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+		byte[] salt = new byte[16];
+		random.nextBytes(salt);
+		jdbc.sql("""
+				insert into api_key (id, name, mode, lookup_id, salt, key_hash, created_at)
+				values (?, ?, ?, ?, ?, ?, ?)""")
+			.params(id, name, mode, lookup, salt, hash(salt, key), Timestamp.from(now))
+			.update();
+		return new Created(id, name, mode, key, now);
+	}
+
+	/** The keys that are not revoked, oldest first. */
+	public List<Listed> list() {
+		return jdbc.sql("select id, name, mode, lookup_id, created_at from api_key where revoked_at is null order by created_at, id")
+			.query((rs, n) -> new Listed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+					PREFIX + rs.getString(4), rs.getTimestamp(5).toInstant()))
+			.list();
+	}
+
+	/** @return whether a key that was not revoked yet was revoked now */
+	public boolean revoke(UUID id, Instant now) {
+		return jdbc.sql("update api_key set revoked_at = ? where id = ? and revoked_at is null")
+			.params(Timestamp.from(now), id)
+			.update() == 1;
+	}
+
+	private String randomLookup() {
+		// 12 characters of [a-z0-9] (about 62 bits): unique enough that a collision, refused by
+		// the unique index, never happens in practice.
+		String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+		StringBuilder lookup = new StringBuilder(12);
+		for (int i = 0; i < 12; i++) {
+			lookup.append(alphabet.charAt(random.nextInt(alphabet.length())));
+		}
+		return lookup.toString();
 	}
 
 	static byte[] hash(byte[] salt, String key) {

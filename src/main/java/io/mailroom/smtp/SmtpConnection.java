@@ -2,6 +2,7 @@ package io.mailroom.smtp;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -65,6 +67,8 @@ public final class SmtpConnection implements AutoCloseable {
 	private long writeTimeoutNanos = Duration.ofMinutes(5).toNanos();
 
 	private volatile long writeDeadline = NO_DEADLINE;
+
+	private long readDeadline = NO_DEADLINE;
 
 	private volatile boolean writeAborted;
 
@@ -535,7 +539,7 @@ public final class SmtpConnection implements AutoCloseable {
 	// ---- wire helpers --------------------------------------------------------------------
 
 	private void bindStreams() throws IOException {
-		reader = new ReplyReader(socket.getInputStream());
+		reader = new ReplyReader(new DeadlineInputStream(socket.getInputStream()));
 		out = new BufferedOutputStream(new DeadlineOutputStream(socket.getOutputStream()), 16 * 1024);
 	}
 
@@ -566,8 +570,13 @@ public final class SmtpConnection implements AutoCloseable {
 	}
 
 	private SmtpReply read(Duration timeout) throws IOException {
-		socket.setSoTimeout(millis(timeout));
-		return reader.read(transcript::server);
+		readDeadline = System.nanoTime() + timeout.toNanos();
+		try {
+			return reader.read(transcript::server);
+		}
+		finally {
+			readDeadline = NO_DEADLINE;
+		}
 	}
 
 	/** RFC 5321 §3.8: 421 means the server is closing the session, whatever the stage. */
@@ -662,6 +671,43 @@ public final class SmtpConnection implements AutoCloseable {
 	}
 
 	/** Arms the write watchdog around each socket write, in bounded chunks. */
+	/**
+	 * Bounds the wait for a whole reply, not each read: a server that drips one byte just inside the
+	 * read timeout would otherwise hold a sender for as many timeouts as a reply may have octets.
+	 */
+	private final class DeadlineInputStream extends InputStream {
+
+		private final InputStream raw;
+
+		DeadlineInputStream(InputStream raw) {
+			this.raw = raw;
+		}
+
+		@Override
+		public int read() throws IOException {
+			arm();
+			return raw.read();
+		}
+
+		@Override
+		public int read(byte[] bytes, int offset, int length) throws IOException {
+			arm();
+			return raw.read(bytes, offset, length);
+		}
+
+		private void arm() throws IOException {
+			if (readDeadline == NO_DEADLINE) {
+				return;
+			}
+			long left = readDeadline - System.nanoTime();
+			if (left <= 0) {
+				throw new SocketTimeoutException("no complete reply within the timeout");
+			}
+			socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left))));
+		}
+
+	}
+
 	private final class DeadlineOutputStream extends OutputStream {
 
 		private static final int CHUNK = 64 * 1024;

@@ -250,11 +250,14 @@ public final class SmtpConnectionPool implements AutoCloseable {
 			while (true) {
 				Idle candidate = null;
 				boolean mayConnect = false;
+				boolean surplus = false;
 				lock.lock();
 				try {
 					while (true) {
 						candidate = idle.pollFirst();
 						if (candidate != null) {
+							// after a lowered limit an idle session may be one too many: close it, do not use it
+							surplus = open > limit;
 							break;
 						}
 						if (open < limit) {
@@ -281,7 +284,7 @@ public final class SmtpConnectionPool implements AutoCloseable {
 				if (mayConnect) {
 					return new Lease(this, connect(address));
 				}
-				if (usable(candidate, System.nanoTime())) {
+				if (!surplus && usable(candidate, System.nanoTime())) {
 					return new Lease(this, candidate.connection());
 				}
 				candidate.connection().close();

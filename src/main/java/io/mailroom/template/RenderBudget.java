@@ -2,6 +2,8 @@ package io.mailroom.template;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.Iterator;
@@ -14,8 +16,11 @@ import java.util.function.Supplier;
  * over a list the sandbox handed out, and every character written. A nested {@code th:each} over
  * a large list therefore fails after the deadline instead of occupying a thread for hours.
  *
- * <p>Deadlines use {@link System#nanoTime()}, not the injected clock: they measure elapsed CPU
- * work, not wall-clock time of day.
+ * <p>The timeout counts the rendering thread's CPU time where the JVM measures it: a runaway
+ * template burns CPU, while a sound one on a busy machine mostly waits for a core, and refusing
+ * that one would turn load into a permanent 422 for a valid message. A wall-clock backstop of
+ * {@value #WALL_CLOCK_FACTOR} times the timeout still bounds a rendering that waits for ever.
+ * Neither uses the injected clock: they measure work, not time of day.
  */
 final class RenderBudget {
 
@@ -23,17 +28,28 @@ final class RenderBudget {
 
 	private static final RenderBudget UNLIMITED = new RenderBudget(Duration.ofDays(365), Long.MAX_VALUE);
 
+	static final int WALL_CLOCK_FACTOR = 10;
+
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+	private static final boolean CPU_TIME = THREADS.isCurrentThreadCpuTimeSupported()
+			&& THREADS.isThreadCpuTimeEnabled();
+
 	private final Duration timeout;
 
-	private final long deadline;
+	private final long wallDeadline;
 
 	private final long maxOutputChars;
+
+	private long cpuDeadline = Long.MAX_VALUE;
 
 	private long written;
 
 	RenderBudget(Duration timeout, long maxOutputChars) {
 		this.timeout = timeout;
-		this.deadline = System.nanoTime() + timeout.toNanos();
+		long wall = timeout.toNanos() > Long.MAX_VALUE / WALL_CLOCK_FACTOR ? Long.MAX_VALUE / 2
+				: timeout.toNanos() * (CPU_TIME ? WALL_CLOCK_FACTOR : 1);
+		this.wallDeadline = System.nanoTime() + wall;
 		this.maxOutputChars = maxOutputChars;
 	}
 
@@ -46,6 +62,9 @@ final class RenderBudget {
 	<T> T enforce(Supplier<T> work) {
 		RenderBudget previous = CURRENT.get();
 		CURRENT.set(this);
+		if (CPU_TIME && cpuDeadline == Long.MAX_VALUE) {
+			cpuDeadline = THREADS.getCurrentThreadCpuTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+		}
 		try {
 			return work.get();
 		}
@@ -60,7 +79,8 @@ final class RenderBudget {
 	}
 
 	void check() {
-		if (System.nanoTime() - deadline > 0) {
+		if (System.nanoTime() - wallDeadline > 0
+				|| (CPU_TIME && cpuDeadline != Long.MAX_VALUE && THREADS.getCurrentThreadCpuTime() > cpuDeadline)) {
 			throw new Exceeded("rendering took longer than " + timeout.toMillis() + " ms");
 		}
 	}

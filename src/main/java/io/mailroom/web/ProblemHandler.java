@@ -7,6 +7,7 @@ import io.mailroom.template.TemplateRenderingException;
 import io.mailroom.template.TemplateValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -36,18 +37,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(TemplateNotFoundException.class)
 	ResponseEntity<ProblemDetail> unknownTemplate(TemplateNotFoundException ex) {
-		ProblemDetail problem = Problems.of(ProblemType.UNKNOWN_TEMPLATE, ex.getMessage());
-		problem.setProperty("errors", List.of(new FieldProblem("template", ex.getMessage())));
-		return respond(problem);
+		return respond(Problems.of(ex));
 	}
 
 	@ExceptionHandler(TemplateRenderingException.class)
 	ResponseEntity<ProblemDetail> templateError(TemplateRenderingException ex) {
-		ProblemDetail problem = Problems.of(ProblemType.TEMPLATE_ERROR, ex.getMessage());
-		if (ex.field() != null) {
-			problem.setProperty("errors", List.of(new FieldProblem(ex.field(), ex.getMessage())));
-		}
-		return respond(problem);
+		return respond(Problems.of(ex));
 	}
 
 	/** errors[] entries carry line and column of the offending source. */
@@ -80,6 +75,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 		Throwable cause = ex.getMostSpecificCause();
 		if (cause instanceof RequestTooLargeException tooLarge) {
 			return cast(tooLarge(tooLarge));
+		}
+		for (Throwable t = ex.getCause(); t != null; t = t.getCause()) {
+			if (t instanceof JacksonException unreadable) {
+				return cast(respond(Problems.unreadable(unreadable)));
+			}
 		}
 		return cast(respond(Problems.of(ProblemType.MALFORMED_REQUEST, readableReason(ex))));
 	}

@@ -13,6 +13,7 @@ public enum ProblemType {
 	VALIDATION(HttpStatus.BAD_REQUEST, "validation", "The request is invalid"),
 	MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "malformed-request", "The request body could not be read"),
 	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "unauthorized", "A valid API key is required"),
+	FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden", "This API key may not do that"),
 	NOT_FOUND(HttpStatus.NOT_FOUND, "not-found", "No such resource"),
 	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
 	CONFLICT(HttpStatus.CONFLICT, "conflict", "The request conflicts with the resource's state"),
@@ -23,6 +24,7 @@ public enum ProblemType {
 	UNKNOWN_TEMPLATE(HttpStatus.UNPROCESSABLE_CONTENT, "unknown-template", "No template with that name"),
 	TEMPLATE_ERROR(HttpStatus.UNPROCESSABLE_CONTENT, "template-error", "The template could not be rendered"),
 	TEMPLATE_INVALID(HttpStatus.UNPROCESSABLE_CONTENT, "template-invalid", "The template was not stored: it has errors"),
+	BATCH_REJECTED(HttpStatus.UNPROCESSABLE_CONTENT, "batch-rejected", "No message of the batch was accepted"),
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too many requests"),
 	INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "Internal error");
 

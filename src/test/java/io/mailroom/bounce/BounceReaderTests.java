@@ -295,6 +295,16 @@ class BounceReaderTests {
 	}
 
 	@Test
+	void serialisesWithTheNamesOfTheInboundBouncesResponse() {
+		BouncedRecipient r = new BouncedRecipient("x@example.org", "failed", "5.1.1", "550", "no such user",
+				"mx.example.org", Kind.HARD, Category.USER_UNKNOWN);
+		String json = tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(r);
+		assertThat(json).contains("\"kind\":\"hard\"").contains("\"category\":\"user-unknown\"");
+		assertThat(tools.jackson.databind.json.JsonMapper.builder().build()
+			.writeValueAsString(BounceReport.Type.AUTO_REPLY)).isEqualTo("\"auto-reply\"");
+	}
+
+	@Test
 	void saysUnknownForAMessageThatIsNoBounce() {
 		BounceReport report = read("""
 				From: app@example.com

@@ -42,6 +42,7 @@ class TextBounceFamiliesTests {
 				""");
 		assertThat(r.status()).isEqualTo("5.0.901");
 		assertThat(r.kind()).isEqualTo(Kind.SOFT);
+		assertThat(r.remoteMta()).isEqualTo("mx.example.org");
 	}
 
 	@Test

@@ -188,4 +188,23 @@ class SmtpConnectionPoolTests {
 		}
 	}
 
+	@Test
+	void loweredLimitHoldsEvenWhenTheSurplusSessionsAreIdle() throws Exception {
+		try (SmtpSink sink = SmtpSink.start();
+				SmtpConnectionPool pool = new SmtpConnectionPool(CLIENT,
+						SmtpConnectionPool.Settings.defaults().withBorrowTimeout(Duration.ofMillis(500)))) {
+			Lease a = pool.borrow(destination(sink));
+			Lease b = pool.borrow(destination(sink));
+			a.close();
+			b.close();
+			pool.setConnectionLimit(destination(sink), 1);
+
+			Lease only = pool.borrow(destination(sink));
+			assertThat(pool.openConnections(destination(sink))).isEqualTo(1);
+			assertThatThrownBy(() -> pool.borrow(destination(sink)))
+				.isInstanceOfSatisfying(SmtpException.class, ex -> assertThat(ex.kind()).isEqualTo(Kind.TIMEOUT));
+			only.close();
+		}
+	}
+
 }

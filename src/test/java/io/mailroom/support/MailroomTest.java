@@ -23,7 +23,8 @@ import org.springframework.test.context.ContextConfiguration;
 		properties = { "mailroom.api-key=" + MailroomTest.API_KEY, "mailroom.delivery.enabled=false",
 				"mailroom.relay.host=127.0.0.1", "mailroom.relay.port=9", "mailroom.relay.tls=none",
 				"mailroom.local.capture-server=false", "mailroom.bounce.domain=bounces.mailroom.test",
-				"mailroom.delivery.poll-interval=200ms", "mailroom.templates.render-timeout=30s" })
+				"mailroom.delivery.poll-interval=200ms", "mailroom.templates.render-timeout=30s",
+				"mailroom.rate-limit.enabled=false" })
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
 @Import(TestClockConfiguration.class)
 public @interface MailroomTest {

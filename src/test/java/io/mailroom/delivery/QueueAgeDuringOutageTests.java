@@ -1,0 +1,76 @@
+package io.mailroom.delivery;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.mailroom.common.Ids;
+import io.mailroom.support.Api;
+import io.mailroom.support.MailroomTest;
+import io.mailroom.support.Payloads;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The queue-age gauge behind the MailroomQueueOldestMessageTooOld alert must grow while the relay is
+ * down. A deferred recipient waits out its retry delay between attempts; were its age counted from
+ * its next attempt, it would always look fresh and the alert could never fire during an outage.
+ */
+@MailroomTest
+class QueueAgeDuringOutageTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Autowired
+	java.time.Clock clock;
+
+	@Autowired
+	QueueMetrics queueMetrics;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Test
+	void recipientDeferredForTwentyMinutesCountsTwentyMinutesOld() {
+		Api.Response accepted = new Api(port).post("/messages", Payloads.alert("outage@example.com", "relay down"));
+		String id = accepted.json().get("id").asString();
+		Instant now = clock.instant();
+		// As after several failed attempts: accepted 20 minutes ago, next attempt in 5 minutes.
+		jdbc.sql("""
+				update recipient set status = 'deferred', attempts = 4, created_at = ?, next_attempt_at = ?
+				where message_id = ?""")
+			.params(Timestamp.from(now.minus(Duration.ofMinutes(20))), Timestamp.from(now.plus(Duration.ofMinutes(5))),
+					Ids.parse("msg", id))
+			.update();
+
+		queueMetrics.refresh();
+
+		assertThat(meters.get("mailroom.queue.oldest.age").gauge().value()).isGreaterThanOrEqualTo(20 * 60);
+	}
+
+	@Test
+	void scheduledMessageIsNotOldBeforeItIsDue() {
+		Instant now = clock.instant();
+		jdbc.sql("update recipient set status = 'delivered', final_at = created_at where final_at is null").update();
+		Api.Response accepted = new Api(port).post("/messages", """
+				{"template": "alert", "to": [{"email": "later@example.com"}], "sendAt": "%s",
+				 "data": {"severity": "info", "title": "Later", "summary": "scheduled"}}"""
+			.formatted(now.plus(Duration.ofDays(2))));
+		assertThat(accepted.status()).isEqualTo(202);
+
+		queueMetrics.refresh();
+
+		assertThat(meters.get("mailroom.queue.oldest.age").gauge().value()).isZero();
+	}
+
+}

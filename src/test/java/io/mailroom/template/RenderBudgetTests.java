@@ -1,0 +1,68 @@
+package io.mailroom.template;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The render timeout stops runaway templates, not sound ones on a busy machine: a valid message must
+ * not get a permanent 422 because the accepting thread waited for a core.
+ */
+class RenderBudgetTests {
+
+	@Test
+	void renderingThatWaitsForACoreIsNotRefused() {
+		RenderBudget budget = new RenderBudget(Duration.ofMillis(100), Long.MAX_VALUE);
+
+		String result = budget.enforce(() -> {
+			pause(Duration.ofMillis(400)); // off the CPU, as a descheduled thread is
+			budget.check();
+			return "rendered";
+		});
+
+		assertThat(result).isEqualTo("rendered");
+	}
+
+	@Test
+	void renderingThatBurnsCpuPastTheTimeoutIsRefused() {
+		RenderBudget budget = new RenderBudget(Duration.ofMillis(100), Long.MAX_VALUE);
+		long started = System.nanoTime();
+
+		assertThatThrownBy(() -> budget.enforce(() -> {
+			long spins = 0;
+			while (true) {
+				spins++;
+				budget.check();
+				if (spins < 0) {
+					return spins;
+				}
+			}
+		})).isInstanceOf(RenderBudget.Exceeded.class).hasMessageContaining("100 ms");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void renderingThatWaitsFarLongerThanTheTimeoutIsStillRefused() {
+		RenderBudget budget = new RenderBudget(Duration.ofMillis(20), Long.MAX_VALUE);
+
+		assertThatThrownBy(() -> budget.enforce(() -> {
+			pause(Duration.ofMillis(20L * RenderBudget.WALL_CLOCK_FACTOR + 200));
+			budget.check();
+			return "rendered";
+		})).isInstanceOf(RenderBudget.Exceeded.class);
+	}
+
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
