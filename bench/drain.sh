@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Drain: how fast mailroom empties a backlog into an SMTP relay, against Postfix's own client.
+#
+#   bench/drain.sh [recipients=100000]
+#
+# Pre-loads N queued recipients (one real order confirmation accepted through the API, cloned in
+# SQL: bench/lib/preload.sql), starts smtp-sink, measures `smtp-source -s $SESSIONS -d -m N -l
+# $SIZE` into it as the ceiling (and, with MATCHED=1, smtp-source with messages as large as
+# mailroom's), then starts mailroom (delivery on, $CONNECTIONS SMTP connections) against the same
+# sink. The backlog is held back until mailroom is up and then released in one transaction, so
+# start-up is not part of the figure; the rate is messages/s from the first attempt's start to the
+# last recipient's final_at (stored timestamps). Prints both rates and the ratio (target >= 50 %),
+# the sink's count, CPU time of mailroom, its PostgreSQL backends and smtp-sink per message, peak
+# RSS and heap after GC.
+#
+# Environment: CONNECTIONS=20 SESSIONS=20 SIZE=2000 (smtp-source message size) MATCHED=1
+# TIMEOUT=1200, and those of bench/lib/common.sh.
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/preload.sh"
+N=${1:-100000}
+CONNECTIONS=${CONNECTIONS:-20}
+SESSIONS=${SESSIONS:-20}
+SIZE=${SIZE:-2000}
+TIMEOUT=${TIMEOUT:-1200}
+MATCHED=${MATCHED:-1}
+
+bench_init drain
+create_db
+db=$DB
+preload "$db" "$N"
+mime_bytes=$(sql "$db" "select octet_length(mime) from message limit 1")
+hold_recipients "$db"
+start_sink
+
+echo "== ceiling: smtp-source -s $SESSIONS -d -m $N -l $SIZE"
+read -r _ source_seconds source_rate < <(smtp_source_ceiling "$N" "$SESSIONS" "$SIZE")
+echo "smtp-source: $N messages in $source_seconds s = $source_rate msg/s"
+matched_line="not measured (MATCHED=0)"
+if [ "$MATCHED" = 1 ]; then
+	echo "== same size as mailroom's: smtp-source -s $SESSIONS -d -m $N -l $mime_bytes"
+	read -r _ matched_seconds matched_rate < <(smtp_source_ceiling "$N" "$SESSIONS" "$mime_bytes")
+	matched_line="$matched_rate msg/s with $mime_bytes-byte messages ($matched_seconds s)"
+fi
+
+echo "== mailroom: $CONNECTIONS connections"
+port=$(free_port)
+start_app main "$db" "$port" true --mailroom.relay.max-connections="$CONNECTIONS"
+pid=$APP_PID
+sink_before=$(sink_count)
+cpu_start "$db" "$pid"
+release_held "$db"
+drained=ok
+await_drained "$db" "$N" "$TIMEOUT" || drained="TIMED OUT"
+cpu=$(cpu_since "$db" "$pid" "$N")
+rss=$(peak_rss_mib "$pid")
+sleep 0.5
+sent=$(($(sink_count) - sink_before))
+stop_app main
+read -r delivered other seconds rate < <(drain_figures "$db")
+read -r dup attempts recipients < <(duplicate_figures "$db")
+read -r heap_max heap_median gcs < <(heap_after_gc main)
+
+cat <<SUMMARY
+
+==== drain summary ($(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), -Xmx$HEAP, JDBC ?$JDBC_PARAMS)
+backlog:        $N recipients, $mime_bytes bytes of MIME each; drain $drained
+mailroom:       $rate msg/s ($delivered delivered, $other other final, in $seconds s from first attempt to last final_at; $CONNECTIONS connections)
+smtp-source:    $source_rate msg/s ($N x $SIZE bytes, $SESSIONS sessions, $source_seconds s)
+ratio:          $(calc "f'{100*${rate:-0}/$source_rate:.0f} %'") of smtp-source (target >= 50 %)
+same size:      smtp-source $matched_line$( [ "$MATCHED" = 1 ] && calc "f'; mailroom = {100*${rate:-0}/$matched_rate:.0f} %'")
+CPU:            $cpu
+sink:           counted $sent messages from mailroom; recipients with more than one attempt: $dup ($attempts attempts for $recipients recipients)
+memory:         peak RSS $rss MiB; heap after GC max $heap_max MiB, median $heap_median MiB ($gcs GCs)
+SUMMARY

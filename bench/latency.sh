@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Latency under load: accept -> delivered at a steady offered rate.
+#
+#   bench/latency.sh [rate=500] [seconds=60]
+#
+# One mailroom instance (delivery on, $CONNECTIONS SMTP connections) relaying to smtp-sink. The
+# open-model client bench/load/FixedRateLoad.java POSTs order confirmations at a fixed rate; a
+# sampler records the queue depth (recipients queued, deferred or sending) every $SAMPLE s. When
+# everything is delivered, prints p50/p95/p99/max of final_at - message.created_at from the
+# stored timestamps, the API's own latency, and the maximum queue depth. Target p99 <= 250 ms.
+#
+# Environment: CONNECTIONS=20 SAMPLE=0.5 WORKERS=64, and those of bench/lib/common.sh.
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/preload.sh"
+RATE=${1:-500}
+SECONDS_=${2:-60}
+CONNECTIONS=${CONNECTIONS:-20}
+SAMPLE=${SAMPLE:-0.5}
+WORKERS=${WORKERS:-64}
+BODY="$BENCH_ROOT/bench/load/order-confirmation.json"
+
+bench_init latency
+create_db
+db=$DB
+start_sink
+port=$(free_port)
+start_app main "$db" "$port" true --mailroom.relay.max-connections="$CONNECTIONS"
+pid=$APP_PID
+
+# Warm-up (JIT, connection pools) at the same rate for 10 s, then start from an empty table.
+echo "== warm-up: $RATE msg/s for 10 s"
+java "$BENCH_ROOT/bench/load/FixedRateLoad.java" "$port" /messages "$API_KEY" "$RATE" 10 "$BODY" "$WORKERS" warm >/dev/null
+await_drained "$db" "warm-up" 120 >/dev/null
+warm_until=$(sql "$db" "select max(created_at) from message")
+
+depth_file="$RUN_DIR/queue-depth.txt"
+(
+	while true; do
+		sql "$db" "select count(*) from recipient where status in ('queued', 'deferred', 'sending')" 2>/dev/null || true
+		sleep "$SAMPLE"
+	done
+) >"$depth_file" &
+sampler=$!
+_BENCH_PIDS+=("$sampler")
+
+echo "== load: $RATE msg/s for $SECONDS_ s"
+load=$(java "$BENCH_ROOT/bench/load/FixedRateLoad.java" "$port" /messages "$API_KEY" "$RATE" "$SECONDS_" "$BODY" "$WORKERS" run | tr '\n' ' ')
+echo "$load"
+drained=ok
+await_drained "$db" "$(calc "round($RATE*$SECONDS_)")" 300 || drained="TIMED OUT"
+kill "$sampler" 2>/dev/null || true
+rss=$(peak_rss_mib "$pid")
+stop_app main
+field() { sed -nE "s/.*[ ^]$1=([0-9.]+).*/\1/p" <<<" $2" | head -1; }
+
+read -r n p50 p95 p99 max undelivered < <(sql "$db" "
+	select count(*) filter (where r.status = 'delivered'),
+	       round(1000 * percentile_cont(0.50) within group (order by extract(epoch from r.final_at - m.created_at))::numeric, 1),
+	       round(1000 * percentile_cont(0.95) within group (order by extract(epoch from r.final_at - m.created_at))::numeric, 1),
+	       round(1000 * percentile_cont(0.99) within group (order by extract(epoch from r.final_at - m.created_at))::numeric, 1),
+	       round(1000 * max(extract(epoch from r.final_at - m.created_at))::numeric, 1),
+	       count(*) filter (where r.status <> 'delivered')
+	from recipient r join message m on m.id = r.message_id
+	where m.created_at > '$warm_until'" | tr '|' ' ')
+max_depth=$(sort -n "$depth_file" | tail -1)
+
+cat <<SUMMARY
+
+==== latency summary ($(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), -Xmx$HEAP, JDBC ?$JDBC_PARAMS)
+offered:        $RATE msg/s for $SECONDS_ s (after a 10 s warm-up); API accepted $(field ok "$load") at $(field rate "$load") msg/s, errors $(field errors "$load")
+API latency:    p50 $(field p50_ms "$load") ms, p99 $(field p99_ms "$load") ms, max $(field max_ms "$load") ms (from each request's scheduled time)
+accept->delivered (message.created_at -> recipient.final_at, $n delivered, $undelivered not delivered; drain $drained):
+                p50 $p50 ms, p95 $p95 ms, p99 $p99 ms, max $max ms (target p99 <= 250 ms)
+queue depth:    max $max_depth recipients queued/deferred/sending (sampled every $SAMPLE s)
+memory:         peak RSS $rss MiB
+SUMMARY
