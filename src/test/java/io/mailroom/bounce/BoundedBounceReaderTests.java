@@ -8,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** A reader that hangs or breaks costs a bounded time and gives an answer, never an exception. */
 class BoundedBounceReaderTests {
@@ -61,13 +60,16 @@ class BoundedBounceReaderTests {
 	}
 
 	@Test
-	void hostileMessagesAreReadWithinTheDeadline() {
-		try (BoundedBounceReader reader = new BoundedBounceReader(new BounceReader()::read, 2, Duration.ofSeconds(30))) {
+	void hostileMessagesCostAtMostTheDeadline() {
+		// On a loaded 2-core machine the reader needs seconds for 100,000 report parts; whatever it
+		// needs, the caller has its answer once the deadline has passed.
+		try (BoundedBounceReader reader = new BoundedBounceReader(new BounceReader()::read, 2, Duration.ofSeconds(5))) {
 			for (byte[] hostile : List.of(HostileMail.nestedMultiparts(20_000), HostileMail.longHeaderLine(4_000_000),
-					HostileMail.manyBoundaries(200_000))) {
+					HostileMail.manyBoundaries(100_000))) {
 				long start = System.nanoTime();
-				assertThatCode(() -> reader.read(hostile)).doesNotThrowAnyException();
-				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+				BoundedBounceReader.Outcome outcome = reader.read(hostile);
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+				assertThat(outcome.read() || outcome.error().contains("longer than 5000 ms")).as(outcome.error()).isTrue();
 			}
 		}
 	}

@@ -8,12 +8,14 @@ import io.mailroom.support.Api;
 import io.mailroom.support.MailroomTest;
 import io.mailroom.support.MutableClock;
 import io.mailroom.support.Payloads;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,9 +31,21 @@ class SuppressionApiTests {
 
 	Api api;
 
+	@Autowired
+	JdbcClient jdbc;
+
 	@BeforeEach
 	void setUp() {
 		api = new Api(port);
+	}
+
+	/** Other test classes share this database and send to some of these addresses. */
+	@AfterEach
+	void removeWhatThisClassAdded() {
+		jdbc.sql("""
+				delete from suppression where email in ('crud@example.com', 'again@example.com', 'Ana@example.com',
+				  'ana@example.com', 'jörg@xn--bcher-kva.example', 'x@example.com')
+				  or email like '%@paging.example' or email like '%@order.example'""").update();
 	}
 
 	@Test
