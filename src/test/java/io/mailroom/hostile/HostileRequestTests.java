@@ -99,50 +99,86 @@ class HostileRequestTests {
 	@Test
 	void fiftyMegabyteChunkedBodyIsRefusedWith413WithoutBeingReadWhole() throws Exception {
 		long total = 50L * 1024 * 1024;
-		AtomicLong supplied = new AtomicLong();
-		byte[] head = "{\"template\": \"alert\", \"to\": [{\"email\": \"ana@example.com\"}], \"subject\": \""
-			.getBytes(StandardCharsets.US_ASCII);
-		InputStream endless = new InputStream() {
-			@Override
-			public int read() {
-				long n = supplied.getAndIncrement();
-				return n < head.length ? head[(int) n] : n < total ? 'a' : -1;
-			}
-
-			@Override
-			public int read(byte[] b, int off, int len) {
-				long n = supplied.get();
-				if (n >= total) {
-					return -1;
-				}
-				int count = (int) Math.min(len, total - n);
-				for (int i = 0; i < count; i++) {
-					long at = n + i;
-					b[off + i] = at < head.length ? head[(int) at] : (byte) 'a';
-				}
-				supplied.addAndGet(count);
-				return count;
-			}
-		};
 		long before = storedMessages();
-		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		HttpRequest request = api.request("/messages")
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> endless))
-			.build();
+		AtomicLong supplied = new AtomicLong();
 		long started = System.nanoTime();
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			socket.setSoTimeout(30_000);
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST /messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + MailroomTest.API_KEY
+					+ "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
+			// The client keeps pushing 64 KiB chunks of one endless JSON string until the server stops
+			// reading (the write fails or blocks) or all 50 MB are out.
+			Thread writer = new Thread(() -> {
+				byte[] chunk = new byte[64 * 1024];
+				java.util.Arrays.fill(chunk, (byte) 'a');
+				byte[] head = "{\"template\": \"alert\", \"to\": [{\"email\": \"ana@example.com\"}], \"subject\": \""
+					.getBytes(StandardCharsets.US_ASCII);
+				byte[] size = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+				byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
+				try {
+					out.write((Integer.toHexString(head.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+					out.write(head);
+					out.write(crlf);
+					while (supplied.get() < total) {
+						out.write(size);
+						out.write(chunk);
+						out.write(crlf);
+						supplied.addAndGet(chunk.length);
+					}
+					out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+					out.flush();
+				}
+				catch (IOException closedByServer) {
+					// expected: the server refused the body and closed the connection
+				}
+			}, "chunked-writer");
+			writer.setDaemon(true);
+			writer.start();
 
-		HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+			String response = readResponse(socket.getInputStream());
 
-		assertThat(response.statusCode()).isEqualTo(413);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/problem+json"));
-		assertThat(response.body()).contains("urn:mailroom:problem:payload-too-large");
+			assertThat(response).startsWith("HTTP/1.1 413");
+			assertThat(response.toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/problem+json");
+			assertThat(response).contains("urn:mailroom:problem:payload-too-large");
+			socket.close();
+			writer.join(10_000);
+		}
 		// The server stopped reading at the 10 MiB limit (plus what sockets buffer): the client could
 		// not push the other 40 MB.
 		assertThat(supplied.get()).isLessThan(total / 2);
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
 		assertThat(storedMessages()).isEqualTo(before);
+	}
+
+	/** Reads the status line, the headers and (by Content-Length) the body of one HTTP/1.1 response. */
+	private static String readResponse(InputStream in) throws IOException {
+		StringBuilder head = new StringBuilder();
+		while (!head.toString().endsWith("\r\n\r\n")) {
+			int b = in.read();
+			if (b < 0) {
+				return head.toString();
+			}
+			head.append((char) b);
+		}
+		java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)")
+			.matcher(head);
+		if (length.find()) {
+			return head + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+		}
+		// chunked or close-delimited: read what arrives until the server closes the connection
+		java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+		byte[] buffer = new byte[8192];
+		try {
+			for (int n; (n = in.read(buffer)) >= 0;) {
+				body.write(buffer, 0, n);
+			}
+		}
+		catch (IOException reset) {
+			// the server may reset the connection it refused; what arrived before is the response
+		}
+		return head + body.toString(StandardCharsets.UTF_8);
 	}
 
 	@Test
