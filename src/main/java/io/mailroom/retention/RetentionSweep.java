@@ -56,6 +56,20 @@ public class RetentionSweep {
 			delete from message m using expired where m.id = expired.id
 			""";
 
+	// Webhook deliveries keep their own record (they outlive the message row they reported on, which
+	// may have been deleted by the statement above); finished ones go after the same period, their
+	// attempts with them (on delete cascade). Pending or sending ones stay whatever their age.
+	private static final String DELETE_WEBHOOK_DELIVERIES = """
+			with expired as (
+			    select d.id from webhook_delivery d
+			    where d.status in ('delivered', 'failed') and d.created_at < :cutoff
+			    order by d.created_at
+			    limit :limit
+			    for update skip locked
+			)
+			delete from webhook_delivery d using expired where d.id = expired.id
+			""";
+
 	private final JdbcClient jdbc;
 
 	private final RetentionProperties properties;
@@ -69,7 +83,7 @@ public class RetentionSweep {
 	}
 
 	/** What one sweep did. */
-	public record Result(int bodiesPurged, int messagesDeleted) {
+	public record Result(int bodiesPurged, int messagesDeleted, int webhookDeliveriesDeleted) {
 	}
 
 	@Scheduled(fixedDelayString = "${mailroom.retention.interval:1h}", initialDelayString = "10m")
@@ -79,9 +93,9 @@ public class RetentionSweep {
 		}
 		try {
 			Result result = sweep();
-			if (result.bodiesPurged() > 0 || result.messagesDeleted() > 0) {
-				log.info("Retention: purged {} message bodies, deleted {} messages", result.bodiesPurged(),
-						result.messagesDeleted());
+			if (result.bodiesPurged() > 0 || result.messagesDeleted() > 0 || result.webhookDeliveriesDeleted() > 0) {
+				log.info("Retention: purged {} message bodies, deleted {} messages and {} webhook deliveries",
+						result.bodiesPurged(), result.messagesDeleted(), result.webhookDeliveriesDeleted());
 			}
 		}
 		catch (RuntimeException ex) {
@@ -94,8 +108,9 @@ public class RetentionSweep {
 	public Result sweep() {
 		Instant now = clock.instant();
 		int deleted = inBatches(DELETE_MESSAGES, now.minus(properties.metadata()), now);
+		int webhooks = inBatches(DELETE_WEBHOOK_DELIVERIES, now.minus(properties.metadata()), now);
 		int purged = inBatches(PURGE_BODIES, now.minus(properties.body()), now);
-		return new Result(purged, deleted);
+		return new Result(purged, deleted, webhooks);
 	}
 
 	private int inBatches(String sql, Instant cutoff, Instant now) {

@@ -114,6 +114,45 @@ class RetentionSweepTests {
 	}
 
 	@Test
+	void finishedWebhookDeliveriesOlderThanTheMetadataPeriodGoWithTheirAttemptsOpenOnesStay() {
+		UUID endpoint = Ids.next();
+		Timestamp now = Timestamp.from(clock.instant());
+		jdbc.sql("""
+				insert into webhook_endpoint (id, url, enabled, secret, created_at, updated_at)
+				values (?, 'https://hooks.example.com/retention', false, 'whsec_retention', ?, ?)""")
+			.params(endpoint, now, now)
+			.update();
+		UUID oldDelivered = webhookDelivery(endpoint, "delivered", Duration.ofDays(200));
+		UUID oldFailed = webhookDelivery(endpoint, "failed", Duration.ofDays(190));
+		UUID oldPending = webhookDelivery(endpoint, "pending", Duration.ofDays(200));
+		UUID youngDelivered = webhookDelivery(endpoint, "delivered", Duration.ofDays(10));
+		jdbc.sql("""
+				insert into webhook_attempt (id, delivery_id, attempt, started_at, duration_ms, status_code)
+				values (?, ?, 1, now(), 30, 200)""").params(Ids.next(), oldDelivered).update();
+
+		RetentionSweep.Result result = sweep.sweep();
+
+		assertThat(result.webhookDeliveriesDeleted()).isGreaterThanOrEqualTo(2);
+		assertThat(count("webhook_delivery where id = ?", oldDelivered)).isZero();
+		assertThat(count("webhook_delivery where id = ?", oldFailed)).isZero();
+		assertThat(count("webhook_attempt where delivery_id = ?", oldDelivered)).isZero();
+		assertThat(count("webhook_delivery where id = ?", oldPending)).isOne();
+		assertThat(count("webhook_delivery where id = ?", youngDelivered)).isOne();
+	}
+
+	private UUID webhookDelivery(UUID endpoint, String status, Duration age) {
+		UUID id = Ids.next();
+		Timestamp then = Timestamp.from(clock.instant().minus(age));
+		// next_attempt_at far ahead: the webhook worker must leave the pending one alone.
+		jdbc.sql("""
+				insert into webhook_delivery (id, endpoint_id, event_type, occurred_at, status, next_attempt_at, created_at)
+				values (?, ?, 'message.delivered', ?, ?, now() + interval '10 years', ?)""")
+			.params(id, endpoint, then, status, then)
+			.update();
+		return id;
+	}
+
+	@Test
 	void manyMessagesArePurgedInSmallBatchesWithinOneSweep() {
 		List<UUID> ids = new ArrayList<>();
 		for (int i = 0; i < 7; i++) {
