@@ -42,7 +42,7 @@ public class InboundBounces implements DisposableBean {
 	 * A complaint in the message timeline. SPEC §2 lists no complaint event; endpoints subscribed to
 	 * {@code *} receive it, the suppression is what SPEC §3 requires.
 	 */
-	public static final String COMPLAINED = "message.complained";
+	public static final String COMPLAINED = MessageEvent.COMPLAINED;
 
 	public enum Source {
 

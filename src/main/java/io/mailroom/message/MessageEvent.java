@@ -28,4 +28,7 @@ public record MessageEvent(UUID id, UUID messageId, UUID recipientId, String typ
 
 	public static final String CANCELLED = "message.cancelled";
 
+	/** A feedback loop (ARF) report: the recipient marked the message as spam. */
+	public static final String COMPLAINED = "message.complained";
+
 }

@@ -14,7 +14,7 @@ final class WebhookEvents {
 
 	static final List<String> MESSAGE_TYPES = List.of(MessageEvent.QUEUED, MessageEvent.DELIVERED,
 			MessageEvent.DEFERRED, MessageEvent.BOUNCED, MessageEvent.FAILED, MessageEvent.SUPPRESSED,
-			MessageEvent.CANCELLED);
+			MessageEvent.CANCELLED, MessageEvent.COMPLAINED);
 
 	private WebhookEvents() {
 	}

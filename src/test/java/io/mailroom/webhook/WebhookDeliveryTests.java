@@ -296,8 +296,8 @@ class WebhookDeliveryTests {
 	@Test
 	void endpointsAreCreatedListedChangedAndDeleted() {
 		Api.Response created = api.post("/webhooks",
-				"{\"url\": \"" + receiver.url(path) + "\", \"events\": [\"message.delivered\", \"message.bounced\"],"
-						+ " \"description\": \"order system\"}");
+				"{\"url\": \"" + receiver.url(path) + "\", \"events\": [\"message.delivered\", \"message.bounced\","
+						+ " \"message.complained\"], \"description\": \"order system\"}");
 		assertThat(created.status()).isEqualTo(201);
 		String id = created.json().get("id").asString();
 		assertThat(id).startsWith("wh_");
@@ -310,7 +310,7 @@ class WebhookDeliveryTests {
 		JsonNode fetched = api.get("/webhooks/" + id).json();
 		assertThat(fetched.has("secret")).isFalse();
 		assertThat(fetched.get("events").valueStream().map(JsonNode::asString))
-			.containsExactly("message.delivered", "message.bounced");
+			.containsExactly("message.delivered", "message.bounced", "message.complained");
 		assertThat(api.get("/webhooks").json().get("items").findValuesAsString("id")).contains(id);
 
 		JsonNode changed = patch("/webhooks/" + id, "{\"description\": \"shop\", \"events\": [\"*\"], \"enabled\": false}")
