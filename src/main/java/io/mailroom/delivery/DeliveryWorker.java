@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.mailroom.common.HostName;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,13 +79,25 @@ public class DeliveryWorker implements SmartLifecycle {
 	/** Set once every sender has stopped: then the recorder finishes what is left and ends. */
 	private volatile boolean sendersDone;
 
+	private final Counter slowdowns;
+
+	private final Counter pauses;
+
 	private record Job(ClaimedRecipient recipient, long sequence) {
 	}
 
 	DeliveryWorker(DeliveryProperties properties, RelayProperties relayProperties, RecipientClaims claims,
 			DeliveryRecorder recorder, Relay relay, DestinationThrottle throttle, VerpAddress verp, Clock clock,
-			List<MessageFinisher> finishers) {
+			List<MessageFinisher> finishers, MeterRegistry meters) {
 		this.finishers = List.copyOf(finishers);
+		this.slowdowns = Counter.builder("mailroom.delivery.slowdowns")
+			.description("Throttling replies that cost a destination connections")
+			.tag("pause", "false")
+			.register(meters);
+		this.pauses = Counter.builder("mailroom.delivery.slowdowns")
+			.description("Throttling replies that cost a destination connections")
+			.tag("pause", "true")
+			.register(meters);
 		this.properties = properties;
 		this.relayProperties = relayProperties;
 		this.claims = claims;
@@ -226,6 +240,12 @@ public class DeliveryWorker implements SmartLifecycle {
 
 	private void slowDown(String destination, DestinationThrottle.Slowdown slowdown, AttemptResult reply) {
 		relay.limitConnections(destination, slowdown.limit());
+		(slowdown.pausedUntil() == null ? slowdowns : pauses).increment();
+		if (slowdown.pausedUntil() == null) {
+			log.info("{} asked us to slow down ({} {}): {} connection(s) at most", destination, reply.replyCode(),
+					reply.text(), slowdown.limit());
+			return;
+		}
 		log.info("{} asked us to slow down ({} {}): {} connection(s) at most, queue paused until {}", destination,
 				reply.replyCode(), reply.text(), slowdown.limit(), slowdown.pausedUntil());
 		if (relay.onlyDestination().isPresent()) {

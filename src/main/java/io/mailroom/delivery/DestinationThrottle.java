@@ -12,10 +12,16 @@ import java.util.regex.Pattern;
 
 /**
  * How hard each destination may be pushed (SPEC §3): a receiving server that signals throttling
- * gets half the parallel connections (never fewer than one) and a pause; successes then give one
- * connection back per {@code successesPerStep} deliveries, up to the configured maximum (additive
- * increase, multiplicative decrease, as TCP does for the same reason: back off fast, probe slowly).
- * A destination is the smarthost, or in MX mode the recipient's domain. Thread-safe.
+ * gets half the parallel connections (never fewer than one); successes then give one connection
+ * back per {@code successesPerStep} deliveries, up to the configured maximum (additive increase,
+ * multiplicative decrease, as TCP does for the same reason: back off fast, probe slowly).
+ * <p>
+ * A pause (no new session at all) is only for a destination that lets little through: the first
+ * throttling reply of a healthy destination, and a throttling reply when such replies are at least
+ * half of the destination's last {@value #WINDOW} outcomes (each pause in a row twice as long as the
+ * one before). A destination that delivers most messages and pushes back now and then only loses
+ * connections: pausing it each time would stop a queue that is mostly flowing. A destination is the smarthost, or in MX mode the
+ * recipient's domain. Thread-safe.
  */
 final class DestinationThrottle {
 
@@ -28,6 +34,12 @@ final class DestinationThrottle {
 			"too many (concurrent )?(connections|sessions|messages|mails|emails)|rate[- ]?limit|throttl"
 					+ "|sending rate|exceeded .{0,40}rate|too (fast|frequent)|slow down",
 			Pattern.CASE_INSENSITIVE);
+
+	/** Recent outcomes (deliveries and throttling replies) that decide between fewer connections and a pause. */
+	static final int WINDOW = 20;
+
+	/** Outcomes needed before their share can start a pause. */
+	static final int MIN_OUTCOMES = 5;
 
 	private static final Pattern GREYLISTING = Pattern.compile("gr[ae]y-?list", Pattern.CASE_INSENSITIVE);
 
@@ -48,7 +60,7 @@ final class DestinationThrottle {
 
 	}
 
-	/** What a throttling reply changed: the new connection limit and the end of the pause. */
+	/** What a throttling reply changed: the new connection limit and the end of the pause (null: no pause). */
 	record Slowdown(int limit, Instant pausedUntil) {
 	}
 
@@ -60,8 +72,32 @@ final class DestinationThrottle {
 
 		int successes;
 
-		/** Throttling episodes since the destination last ran at full concurrency. */
+		/** Pauses since the destination last ran at full concurrency. */
 		int strikes;
+
+		/** Deliveries since the last slowdown (counted once its pause is over). */
+		int deliveredSinceSlowdown;
+
+		/** The last outcomes outside pauses, true for a throttling reply (a ring of {@link #WINDOW}). */
+		final boolean[] recent = new boolean[WINDOW];
+
+		int recorded;
+
+		void record(boolean throttled) {
+			recent[recorded++ % WINDOW] = throttled;
+		}
+
+		boolean mostlyThrottled() {
+			int n = Math.min(recorded, WINDOW);
+			if (n < MIN_OUTCOMES) {
+				return false; // two replies in a row after a pause say little about a busy destination
+			}
+			int throttled = 0;
+			for (int i = 0; i < n; i++) {
+				throttled += recent[i] ? 1 : 0;
+			}
+			return 2 * throttled >= n;
+		}
 
 	}
 
@@ -104,8 +140,9 @@ final class DestinationThrottle {
 
 	/**
 	 * A throttling reply came from the destination. Only the first one of an episode counts: the
-	 * replies to sessions that were already under way when the pause began say nothing new, and
-	 * counting each would drive the limit to one at once.
+	 * replies to sessions that were already under way when the slowdown began say nothing new, and
+	 * counting each would drive the limit to one at once. An episode ends with its pause, or, without
+	 * a pause, once as many deliveries as the destination has connections came after it.
 	 *
 	 * @return the slowdown this reply started, or empty while the destination already rests
 	 */
@@ -113,14 +150,27 @@ final class DestinationThrottle {
 		Instant now = clock.instant();
 		Slowdown[] started = new Slowdown[1];
 		states.compute(destination, (key, state) -> {
-			State s = state != null ? state : fresh();
+			boolean healthy = state == null;
+			State s = healthy ? fresh() : state;
 			if (s.pausedUntil != null && now.isBefore(s.pausedUntil)) {
 				return s;
 			}
-			s.strikes++;
+			s.record(true);
+			boolean pause = healthy || s.mostlyThrottled();
+			if (!pause && (s.deliveredSinceSlowdown < s.limit || s.limit == 1)) {
+				return s; // a session of the same round as the last slowdown, or nothing left to take away
+			}
 			s.limit = Math.max(1, s.limit / 2);
 			s.successes = 0;
-			s.pausedUntil = now.plus(pauseFor(s.strikes));
+			s.deliveredSinceSlowdown = 0;
+			if (pause) {
+				s.strikes++;
+				s.pausedUntil = now.plus(pauseFor(s.strikes));
+			}
+			else {
+				s.strikes = 0; // mail flows: the next pause, if one comes, starts short again
+				s.pausedUntil = null;
+			}
 			started[0] = new Slowdown(s.limit, s.pausedUntil);
 			return s;
 		});
@@ -144,6 +194,8 @@ final class DestinationThrottle {
 				// a session that began before the pause proves nothing about the new limit
 				return s;
 			}
+			s.deliveredSinceSlowdown++;
+			s.record(false);
 			if (++s.successes >= settings.successesPerStep() && s.limit < settings.maxConnections()) {
 				s.limit++;
 				s.successes = 0;

@@ -16,12 +16,17 @@ import io.mailroom.web.ProblemException;
 import io.mailroom.web.ProblemType;
 import io.mailroom.web.RequestLimits;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import jakarta.annotation.PreDestroy;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Accepts messages: prepare (validate, render, compose), then store with their first events. */
@@ -48,9 +53,13 @@ public class MessageService {
 
 	private final BatchPreparer batchPreparer;
 
+	private final GroupCommit<PreparedMessage, AcceptedMessage> groupCommit;
+
+	private final AcceptProperties acceptProperties;
+
 	MessageService(MessagePreparer preparer, BatchPreparer batchPreparer, MessageStore store,
 			IdempotencyRecords idempotency, TransactionTemplate transactions, JsonMapper json, MeterRegistry meters,
-			Clock clock, RequestLimits limits) {
+			Clock clock, RequestLimits limits, AcceptProperties acceptProperties) {
 		this.preparer = preparer;
 		this.batchPreparer = batchPreparer;
 		this.store = store;
@@ -61,6 +70,24 @@ public class MessageService {
 		this.meters = meters;
 		this.clock = clock;
 		this.limits = limits;
+		this.acceptProperties = acceptProperties;
+		DistributionSummary groups = DistributionSummary.builder("mailroom.accept.group.size")
+			.description("Messages stored per transaction by single POST /messages requests")
+			.register(meters);
+		this.groupCommit = new GroupCommit<>("accept-writer",
+				group -> transactions.execute(tx -> storeAll(group, clock.instant())), acceptProperties.writers(),
+				acceptProperties.maxGroup(), groups::record, MessageService::itemSpecific);
+	}
+
+	/** A failure one message may have caused; not one of a database that cannot be reached. */
+	private static boolean itemSpecific(RuntimeException ex) {
+		return !(ex instanceof DataAccessResourceFailureException || ex instanceof TransientDataAccessException
+				|| ex instanceof TransactionException);
+	}
+
+	@PreDestroy
+	void stopWriters() {
+		groupCommit.close();
 	}
 
 	/** What a request produced, and whether it is a replay of an earlier one (Idempotency-Key). */
@@ -75,6 +102,10 @@ public class MessageService {
 			return replay.get();
 		}
 		PreparedMessage prepared = preparer.prepare(caller, request);
+		if (idempotencyKey == null) {
+			// Stored together with what other requests hand in at the same moment: one commit for many.
+			return new Outcome<>(202, groupCommit.submit(prepared, acceptProperties.storeTimeout()), null, false);
+		}
 		return transactions.execute(tx -> {
 			Instant now = clock.instant();
 			AcceptedMessage accepted = storeAll(List.of(prepared), now).get(0);

@@ -97,6 +97,10 @@ class DestinationThrottleTests {
 	void throttlingAgainBeforeRecoveringDoublesThePauseUpToTheMaximum() {
 		throttle.throttled(GMAIL);
 		clock.advance(Duration.ofSeconds(31));
+		// the first replies after a pause are too few to judge by (MIN_OUTCOMES)
+		assertThat(throttle.throttled(GMAIL)).isEmpty();
+		assertThat(throttle.throttled(GMAIL)).isEmpty();
+		assertThat(throttle.throttled(GMAIL)).isEmpty();
 
 		assertThat(throttle.throttled(GMAIL).orElseThrow())
 			.isEqualTo(new DestinationThrottle.Slowdown(2, clock.instant().plusSeconds(60)));
@@ -106,6 +110,33 @@ class DestinationThrottleTests {
 		clock.advance(Duration.ofSeconds(121));
 		assertThat(throttle.throttled(GMAIL).orElseThrow())
 			.isEqualTo(new DestinationThrottle.Slowdown(1, clock.instant().plusSeconds(120)));
+	}
+
+	@Test
+	void aDestinationThatMostlyDeliversLosesConnectionsButIsNotPausedAgain() {
+		throttle.throttled(GMAIL); // limit 4, paused 30 s
+		clock.advance(Duration.ofSeconds(31));
+		// a round got through (and earned a connection back: 5)
+		IntStream.range(0, 5).forEach(i -> throttle.delivered(GMAIL));
+		assertThat(throttle.limit(GMAIL)).isEqualTo(5);
+
+		DestinationThrottle.Slowdown slowdown = throttle.throttled(GMAIL).orElseThrow();
+
+		assertThat(slowdown).isEqualTo(new DestinationThrottle.Slowdown(2, null));
+		assertThat(throttle.pausedUntil(GMAIL)).isEmpty();
+		// a reply from the same round (fewer deliveries since than connections) changes nothing
+		throttle.delivered(GMAIL);
+		assertThat(throttle.throttled(GMAIL)).isEmpty();
+		assertThat(throttle.limit(GMAIL)).isEqualTo(2);
+		// the next round's reply halves again, still without a pause
+		throttle.delivered(GMAIL);
+		assertThat(throttle.throttled(GMAIL).orElseThrow()).isEqualTo(new DestinationThrottle.Slowdown(1, null));
+		// once throttling replies are half of the recent outcomes, the destination rests again
+		// (4 replies and 7 deliveries so far: the third reply more makes it 7 and 7)
+		assertThat(throttle.throttled(GMAIL)).isEmpty();
+		assertThat(throttle.throttled(GMAIL)).isEmpty();
+		assertThat(throttle.throttled(GMAIL).orElseThrow())
+			.isEqualTo(new DestinationThrottle.Slowdown(1, clock.instant().plusSeconds(30)));
 	}
 
 	@Test

@@ -100,6 +100,8 @@ class ThrottlingTests {
 
 		assertThat(throttle.limit(smarthost)).isEqualTo(2);
 		assertThat(throttle.pausedUntil(smarthost)).contains(throttledAt.plusSeconds(30));
+		assertThat(new Api(port).get("/actuator/prometheus").body())
+			.containsPattern("mailroom_delivery_slowdowns_total\\{[^}]*pause=\"true\"[^}]*\\} 1\\.0");
 		assertThat(count("slow-%", "deferred")).isEqualTo(1);
 		assertThat(jdbc.sql("select last_reply_code from recipient where email like 'slow-%' and status = 'deferred'")
 			.query(Integer.class)
