@@ -113,10 +113,19 @@ class WebhookDispatcher implements SmartLifecycle {
 				Instant now = clock.instant();
 				refreshLag(now);
 				boolean outboxDrained = queue.fanOut(properties.batchSize(), now) < properties.batchSize();
-				int free = properties.concurrency() - inFlight.get();
-				int claimed = free > 0 ? dispatch(free, now) : 0;
+				// Up to twice the senders' number are claimed, so that the senders find the next
+				// request waiting while the dispatcher claims more, and a claim is made for at least
+				// a sender's worth of deliveries: claiming one at a time as each request ends made
+				// the claim query, not the endpoint, the limit (10 deliveries/s catching up after an
+				// outage). A claimed delivery waits here at most about two timeouts, well inside its
+				// lease (at least two timeouts).
+				int window = 2 * properties.concurrency();
+				int held = inFlight.get();
+				int free = window - held;
+				boolean worthClaiming = held == 0 || free >= properties.concurrency();
+				int claimed = worthClaiming ? dispatch(free, now) : 0;
 				backoff = properties.pollInterval();
-				if ((outboxDrained && claimed < free) || free <= 0) {
+				if ((outboxDrained && claimed < free) || !worthClaiming) {
 					await(properties.pollInterval());
 				}
 			}
