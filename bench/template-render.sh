@@ -3,8 +3,8 @@
 # (subject + HTML with CSS inlining + text). Usage: bench/template-render.sh [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -o test-compile
+mvn -q test-compile
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
-mvn -q -o dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
+mvn -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
 java -cp "target/classes:target/test-classes:$(cat "$cp_file")" io.mailroom.template.RenderBenchmark "${1:-3000}"

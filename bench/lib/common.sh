@@ -156,6 +156,7 @@ launch_app() {
 		--mailroom.relay.host=127.0.0.1 --mailroom.relay.port="$relay_port" --mailroom.relay.tls=none \
 		--mailroom.delivery.enabled="$delivery" \
 		--mailroom.bounce.domain=bench.test --mailroom.sender.default=shop@bench.test \
+		--mailroom.rate-limit.enabled=false \
 		--logging.level.root=WARN --logging.level.io.mailroom=INFO \
 		"$@" ${APP_EXTRA:-} >"$RUN_DIR/app-$label.log" 2>&1 &
 	APP_PID=$!
@@ -164,10 +165,11 @@ launch_app() {
 	_BENCH_PIDS+=("$APP_PID")
 }
 
-# Waits until the instance's /actuator/health is UP (start-up takes 15-60 s on a busy machine).
+# Waits until the instance is ready (/actuator/health/readiness UP: the database; the relay is not part
+# of it, so an instance with delivery off and no relay counts as started). Start-up takes 15-60 s.
 await_app() { # label
 	local pid=${APP_PIDS[$1]} port=${APP_PORTS[$1]} deadline=$((SECONDS + 300))
-	until curl -fsS "http://127.0.0.1:$port/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; do
+	until curl -fsS "http://127.0.0.1:$port/actuator/health/readiness" 2>/dev/null | grep -q "\"status\":\"UP\""; do
 		if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -gt $deadline ]; then
 			echo "mailroom ($1) did not start; see $RUN_DIR/app-$1.log" >&2
 			tail -30 "$RUN_DIR/app-$1.log" >&2
