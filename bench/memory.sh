@@ -52,7 +52,7 @@ drained=ok
 await_drained "$db" "$N" 1200 || drained="TIMED OUT"
 kill "$sampler" 2>/dev/null || true
 rss_drain=$(peak_rss_mib "$pid")
-read -r heap_used_max heap_used_median samples < <(sort -n "$heap_file" | awk '{ v[NR] = $1 } END { printf "%d %d %d", v[NR] / 1024, v[int((NR + 1) / 2)] / 1024, NR }')
+read -r heap_used_max heap_used_median samples < <(sort -n "$heap_file" | awk '{ v[NR] = $1 } END { printf "%d %d %d\n", v[NR] / 1024, v[int((NR + 1) / 2)] / 1024, NR }')
 stop_app main
 read -r heap_max heap_median gcs < <(heap_after_gc main)
 
