@@ -90,14 +90,8 @@ public class DeliveryWorker implements SmartLifecycle {
 			DeliveryRecorder recorder, Relay relay, DestinationThrottle throttle, VerpAddress verp, Clock clock,
 			List<MessageFinisher> finishers, MeterRegistry meters) {
 		this.finishers = List.copyOf(finishers);
-		this.slowdowns = Counter.builder("mailroom.delivery.slowdowns")
-			.description("Throttling replies that cost a destination connections")
-			.tag("pause", "false")
-			.register(meters);
-		this.pauses = Counter.builder("mailroom.delivery.slowdowns")
-			.description("Throttling replies that cost a destination connections")
-			.tag("pause", "true")
-			.register(meters);
+		this.slowdowns = slowdownCounter(meters, false);
+		this.pauses = slowdownCounter(meters, true);
 		this.properties = properties;
 		this.relayProperties = relayProperties;
 		this.claims = claims;
@@ -106,6 +100,13 @@ public class DeliveryWorker implements SmartLifecycle {
 		this.throttle = throttle;
 		this.verp = verp;
 		this.clock = clock;
+	}
+
+	private static Counter slowdownCounter(MeterRegistry meters, boolean pause) {
+		return Counter.builder("mailroom.delivery.slowdowns")
+			.description("Throttling replies that cost a destination connections")
+			.tag("pause", Boolean.toString(pause))
+			.register(meters);
 	}
 
 	/** New work was committed (NOTIFY) or may be due: claim now rather than at the next poll. */

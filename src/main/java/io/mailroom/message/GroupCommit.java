@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 import org.slf4j.Logger;
@@ -41,27 +42,21 @@ final class GroupCommit<T, R> implements AutoCloseable {
 
 	private final List<Thread> writers = new ArrayList<>();
 
-	private final GroupSizes sizes;
+	private final IntConsumer sizes;
 
 	private final Predicate<RuntimeException> itemSpecific;
 
 	private volatile boolean closed;
 
-	/** Told the size of each group stored (for the metrics). */
-	interface GroupSizes {
-
-		void record(int size);
-
-	}
-
 	/**
 	 * @param store stores a group in one transaction and returns one result per item, in order
 	 * @param writers writer threads: each stores one group at a time
+	 * @param sizes told the size of each group stored (for the metrics)
 	 * @param itemSpecific whether a failure may be caused by one item (then the group's items are
 	 * stored one by one); a failure that is not (the database is unreachable) fails the whole group
 	 * at once instead of once per item
 	 */
-	GroupCommit(String name, Function<List<T>, List<R>> store, int writers, int maxGroup, GroupSizes sizes,
+	GroupCommit(String name, Function<List<T>, List<R>> store, int writers, int maxGroup, IntConsumer sizes,
 			Predicate<RuntimeException> itemSpecific) {
 		this.store = store;
 		this.itemSpecific = itemSpecific;
@@ -133,7 +128,7 @@ final class GroupCommit<T, R> implements AutoCloseable {
 	}
 
 	private void storeGroup(List<Pending<T, R>> group) {
-		sizes.record(group.size());
+		sizes.accept(group.size());
 		try {
 			List<R> results = store.apply(group.stream().map(Pending::item).toList());
 			for (int i = 0; i < group.size(); i++) {

@@ -9,6 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,18 +22,11 @@ class GroupCommitTests {
 
 	@Test
 	void itemsWaitingWhileAGroupIsStoredGoTogetherInTheNextGroup() throws Exception {
-		CountDownLatch firstStarted = new CountDownLatch(1);
-		CountDownLatch releaseFirst = new CountDownLatch(1);
-		List<List<Integer>> groups = new CopyOnWriteArrayList<>();
-		try (GroupCommit<Integer, String> commit = new GroupCommit<>("test", group -> {
-			groups.add(group);
-			if (groups.size() == 1) {
-				firstStarted.countDown();
-				await(releaseFirst);
-			}
-			return group.stream().map(i -> "stored " + i).toList();
-		}, 1, 100, size -> {
-		}, ex -> true)) {
+		HeldStore store = new HeldStore((group, n) -> group.stream().map(i -> "stored " + i).toList());
+		CountDownLatch firstStarted = store.firstStarted;
+		CountDownLatch releaseFirst = store.releaseFirst;
+		List<List<Integer>> groups = store.groups;
+		try (GroupCommit<Integer, String> commit = commit(store, ex -> true)) {
 			ExecutorService callers = Executors.newFixedThreadPool(11);
 			List<CompletableFuture<String>> answers = new ArrayList<>();
 			answers.add(CompletableFuture.supplyAsync(() -> commit.submit(0, Duration.ofSeconds(10)), callers));
@@ -56,21 +52,15 @@ class GroupCommitTests {
 
 	@Test
 	void aFailedGroupIsRetriedItemByItemSoOnlyTheBadItemFails() throws Exception {
-		CountDownLatch firstStarted = new CountDownLatch(1);
-		CountDownLatch releaseFirst = new CountDownLatch(1);
-		List<List<Integer>> groups = new CopyOnWriteArrayList<>();
-		try (GroupCommit<Integer, String> commit = new GroupCommit<>("test", group -> {
-			groups.add(group);
-			if (groups.size() == 1) {
-				firstStarted.countDown();
-				await(releaseFirst);
-			}
+		HeldStore store = new HeldStore((group, n) -> {
 			if (group.contains(13)) {
 				throw new IllegalArgumentException("13 is refused");
 			}
 			return group.stream().map(i -> "stored " + i).toList();
-		}, 1, 100, size -> {
-		}, ex -> true)) {
+		});
+		CountDownLatch firstStarted = store.firstStarted;
+		CountDownLatch releaseFirst = store.releaseFirst;
+		try (GroupCommit<Integer, String> commit = commit(store, ex -> true)) {
 			ExecutorService callers = Executors.newFixedThreadPool(4);
 			CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> commit.submit(1, Duration.ofSeconds(10)), callers);
 			assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
@@ -102,19 +92,16 @@ class GroupCommitTests {
 
 	@Test
 	void aFailureThatIsNotAboutOneItemFailsTheWholeGroupWithoutRetries() throws Exception {
-		CountDownLatch firstStarted = new CountDownLatch(1);
-		CountDownLatch releaseFirst = new CountDownLatch(1);
-		List<List<Integer>> groups = new CopyOnWriteArrayList<>();
-		try (GroupCommit<Integer, String> commit = new GroupCommit<>("test", group -> {
-			groups.add(group);
-			if (groups.size() == 1) {
-				firstStarted.countDown();
-				await(releaseFirst);
+		HeldStore store = new HeldStore((group, n) -> {
+			if (n == 1) {
 				return List.of("stored");
 			}
 			throw new IllegalStateException("database unreachable");
-		}, 1, 100, size -> {
-		}, ex -> !(ex instanceof IllegalStateException))) {
+		});
+		CountDownLatch firstStarted = store.firstStarted;
+		CountDownLatch releaseFirst = store.releaseFirst;
+		List<List<Integer>> groups = store.groups;
+		try (GroupCommit<Integer, String> commit = commit(store, ex -> !(ex instanceof IllegalStateException))) {
 			ExecutorService callers = Executors.newFixedThreadPool(4);
 			CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> commit.submit(1, Duration.ofSeconds(10)), callers);
 			assertThat(firstStarted.await(5, TimeUnit.SECONDS)).isTrue();
@@ -129,6 +116,40 @@ class GroupCommitTests {
 			assertThat(groups).hasSize(2);
 			callers.shutdown();
 		}
+	}
+
+	/** One writer over a store whose first group waits until released, so that later items pile up behind it. */
+	private static GroupCommit<Integer, String> commit(HeldStore store, Predicate<RuntimeException> itemSpecific) {
+		return new GroupCommit<>("test", store, 1, 100, size -> {
+		}, itemSpecific);
+	}
+
+	private static final class HeldStore implements Function<List<Integer>, List<String>> {
+
+		final CountDownLatch firstStarted = new CountDownLatch(1);
+
+		final CountDownLatch releaseFirst = new CountDownLatch(1);
+
+		final List<List<Integer>> groups = new CopyOnWriteArrayList<>();
+
+		/** Stores a group, given the group and its number (1 for the first). */
+		private final BiFunction<List<Integer>, Integer, List<String>> store;
+
+		HeldStore(BiFunction<List<Integer>, Integer, List<String>> store) {
+			this.store = store;
+		}
+
+		@Override
+		public List<String> apply(List<Integer> group) {
+			groups.add(group);
+			int n = groups.size();
+			if (n == 1) {
+				firstStarted.countDown();
+				await(releaseFirst);
+			}
+			return store.apply(group, n);
+		}
+
 	}
 
 	private static void await(CountDownLatch latch) {
