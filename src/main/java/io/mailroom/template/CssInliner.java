@@ -50,13 +50,12 @@ final class CssInliner {
 
 	static void inline(Document doc) {
 		StringBuilder kept = new StringBuilder();
-		List<Rule> rules = new ArrayList<>();
+		Map<Rule, Elements> rules = new LinkedHashMap<>();
 		int order = 0;
 		for (Element style : doc.select("style")) {
-			String media = style.attr("media").trim().toLowerCase(Locale.ROOT);
-			if (!media.isEmpty() && !media.equals("all") && !media.equals("screen")) {
+			if (!screenMedia(style.attr("media"))) {
 				// a style sheet for print or a media query: it cannot be inlined
-				kept.append("@media ").append(style.attr("media")).append(" {\n").append(style.data()).append("\n}\n");
+				kept.append(keptMedia(style.attr("media"), style.data()));
 				style.remove();
 				continue;
 			}
@@ -64,8 +63,7 @@ final class CssInliner {
 			kept.append(sheet.kept());
 			for (StyleRule rule : sheet.rules()) {
 				// only the body is rendered; a style attribute in <head> is noise
-				rules.add(new Rule(doc.body().select(rule.evaluator()), rule.declarations(), rule.specificity(),
-						order++));
+				rules.put(new Rule(rule.declarations(), rule.specificity(), order++), doc.body().select(rule.evaluator()));
 			}
 			style.remove();
 		}
@@ -75,7 +73,18 @@ final class CssInliner {
 		}
 	}
 
-	private static StyleSheet sheet(String css) {
+	/** A style sheet for another medium, kept whole in the head. */
+	static String keptMedia(String media, String css) {
+		return "@media " + media + " {\n" + css + "\n}\n";
+	}
+
+	/** Whether a {@code <style media>} applies to the screen, so its rules can be inlined. */
+	static boolean screenMedia(String media) {
+		String m = media == null ? "" : media.trim().toLowerCase(Locale.ROOT);
+		return m.isEmpty() || m.equals("all") || m.equals("screen");
+	}
+
+	static StyleSheet sheet(String css) {
 		StyleSheet sheet = SHEETS.get(css);
 		if (sheet == null) {
 			sheet = parse(css);
@@ -109,7 +118,7 @@ final class CssInliner {
 				}
 				try {
 					rules.add(new StyleRule(QueryParser.parse(selector), Collections.unmodifiableMap(declarations),
-							specificity(selector)));
+							specificity(selector), subjectKey(selector), !LOOKS_AHEAD.matcher(selector).find()));
 				}
 				catch (Selector.SelectorParseException ex) {
 					kept.append(selector).append(" { ").append(block.body().trim()).append(" }\n");
@@ -119,44 +128,98 @@ final class CssInliner {
 		return new StyleSheet(List.copyOf(rules), kept.toString());
 	}
 
-	private static void apply(List<Rule> rules) {
+	private static void apply(Map<Rule, Elements> rules) {
 		Map<Element, List<Rule>> byElement = new IdentityHashMap<>();
-		for (Rule rule : rules) {
-			for (Element e : rule.elements()) {
+		rules.forEach((rule, elements) -> {
+			for (Element e : elements) {
 				byElement.computeIfAbsent(e, k -> new ArrayList<>()).add(rule);
 			}
-		}
-		Comparator<Rule> cascade = Comparator.comparingInt(Rule::specificity).thenComparingInt(Rule::order);
-		for (Map.Entry<Element, List<Rule>> entry : byElement.entrySet()) {
-			Element element = entry.getKey();
-			List<Rule> matching = entry.getValue();
-			matching.sort(cascade);
-			Map<String, Declaration> normal = new LinkedHashMap<>();
-			Map<String, Declaration> important = new LinkedHashMap<>();
-			for (Rule rule : matching) {
-				rule.declarations().forEach((property, d) -> {
-					Map<String, Declaration> target = d.important() ? important : normal;
-					target.remove(property);
-					target.put(property, d);
-				});
-			}
-			// the element's own style attribute beats sheet rules that are not !important
-			declarations(element.attr("style")).forEach((property, d) -> {
-				if (d.important() || !important.containsKey(property)) {
-					normal.remove(property);
-					normal.put(property, d);
-					if (d.important()) {
-						important.remove(property);
-					}
-				}
+		});
+		byElement.forEach((element, matching) -> element.attr("style", cascade(matching, element.attr("style"))));
+	}
+
+	/**
+	 * The style attribute of an element that {@code matching} rules select: sheet rules in cascade
+	 * order, then the element's own {@code style} (which beats sheet rules that are not
+	 * {@code !important}), then the important ones. Sorts {@code matching}.
+	 */
+	static String cascade(List<Rule> matching, String ownStyle) {
+		matching.sort(CASCADE);
+		Map<String, Declaration> normal = new LinkedHashMap<>();
+		Map<String, Declaration> important = new LinkedHashMap<>();
+		for (Rule rule : matching) {
+			rule.declarations().forEach((property, d) -> {
+				Map<String, Declaration> target = d.important() ? important : normal;
+				target.remove(property);
+				target.put(property, d);
 			});
-			important.forEach((property, d) -> {
+		}
+		declarations(ownStyle).forEach((property, d) -> {
+			if (d.important() || !important.containsKey(property)) {
 				normal.remove(property);
 				normal.put(property, d);
-			});
-			element.attr("style", render(normal));
-		}
+				if (d.important()) {
+					important.remove(property);
+				}
+			}
+		});
+		important.forEach((property, d) -> {
+			normal.remove(property);
+			normal.put(property, d);
+		});
+		return render(normal);
 	}
+
+	private static final Comparator<Rule> CASCADE = Comparator.comparingInt(Rule::specificity)
+		.thenComparingInt(Rule::order);
+
+	/**
+	 * Pseudo-classes that depend on what follows an element (later siblings, its content): they
+	 * can only be matched against a finished document, not while the HTML is being written.
+	 */
+	private static final Pattern LOOKS_AHEAD = Pattern.compile(
+			":(last-|only-|nth-last-|empty|has|contains|matches|match)", Pattern.CASE_INSENSITIVE);
+
+	/**
+	 * Where a rule is filed for quick lookup: {@code .class}, {@code #id} or the tag name of the
+	 * selector's last compound (its subject), lower case; empty when it names none of them.
+	 */
+	static String subjectKey(String selector) {
+		List<String> compounds = new ArrayList<>();
+		int depth = 0;
+		int start = 0;
+		for (int i = 0; i < selector.length(); i++) {
+			char c = selector.charAt(i);
+			if (c == '(' || c == '[') {
+				depth++;
+			}
+			else if (c == ')' || c == ']') {
+				depth = Math.max(0, depth - 1);
+			}
+			else if (depth == 0 && (c == ' ' || c == '>' || c == '+' || c == '~')) {
+				compounds.add(selector.substring(start, i));
+				start = i + 1;
+			}
+		}
+		compounds.add(selector.substring(start));
+		String subject = compounds.get(compounds.size() - 1).replaceAll("\\([^)]*\\)|\\[[^\\]]*\\]", "");
+		Matcher cls = SUBJECT_CLASS.matcher(subject);
+		if (cls.find()) {
+			return "." + cls.group(1).toLowerCase(Locale.ROOT);
+		}
+		Matcher id = SUBJECT_ID.matcher(subject);
+		if (id.find()) {
+			return "#" + id.group(1).toLowerCase(Locale.ROOT);
+		}
+		Matcher tag = SUBJECT_TAG.matcher(subject);
+		return tag.find() ? tag.group(1).toLowerCase(Locale.ROOT) : "";
+	}
+
+	private static final Pattern SUBJECT_CLASS = Pattern.compile("\\.([\\w-]+)");
+
+	private static final Pattern SUBJECT_ID = Pattern.compile("#([\\w-]+)");
+
+	private static final Pattern SUBJECT_TAG = Pattern.compile("^([a-zA-Z][\\w-]*)");
 
 	static String render(Map<String, Declaration> declarations) {
 		StringBuilder b = new StringBuilder();
@@ -326,13 +389,26 @@ final class CssInliner {
 	record Declaration(String value, boolean important) {
 	}
 
-	private record StyleSheet(List<StyleRule> rules, String kept) {
+	/** A parsed {@code <style>} block: the rules to inline and the text that stays a style sheet. */
+	record StyleSheet(List<StyleRule> rules, String kept) {
+
+		/** Whether every rule can be matched while the document is still being written. */
+		boolean streamable() {
+			return rules.stream().allMatch(StyleRule::streamable);
+		}
+
 	}
 
-	private record StyleRule(Evaluator evaluator, Map<String, Declaration> declarations, int specificity) {
+	/**
+	 * One selector of a rule. {@code key} is its {@link #subjectKey subject key}; {@code streamable}
+	 * is false for selectors that look at what follows the element.
+	 */
+	record StyleRule(Evaluator evaluator, Map<String, Declaration> declarations, int specificity, String key,
+			boolean streamable) {
 	}
 
-	private record Rule(Elements elements, Map<String, Declaration> declarations, int specificity, int order) {
+	/** A rule as it takes part in the cascade: position {@code order} among all rules of the document. */
+	record Rule(Map<String, Declaration> declarations, int specificity, int order) {
 	}
 
 	private record Block(String prelude, String body, String text) {

@@ -14,6 +14,8 @@ import java.time.format.FormatStyle;
 import java.time.temporal.TemporalAccessor;
 import java.util.Currency;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code #mail} helper of templates: money, numbers and dates formatted for the mail's locale.
@@ -35,12 +37,26 @@ public final class MailFormats {
 			return "";
 		}
 		Currency currency = currency(currencyCode);
-		NumberFormat format = NumberFormat.getCurrencyInstance(locale);
-		format.setCurrency(currency);
-		int digits = Math.max(currency.getDefaultFractionDigits(), 0);
+		return ((NumberFormat) CURRENCY_FORMATS.computeIfAbsent(new CurrencyFormat(locale, currency), MailFormats::create)
+			.clone()).format(decimal(amount));
+	}
+
+	/**
+	 * Configured currency formats by locale and currency; each use takes a clone (formats are not
+	 * thread-safe), which costs a fraction of building one. Locales and currencies are finite sets.
+	 */
+	private static final Map<CurrencyFormat, NumberFormat> CURRENCY_FORMATS = new ConcurrentHashMap<>();
+
+	private record CurrencyFormat(Locale locale, Currency currency) {
+	}
+
+	private static NumberFormat create(CurrencyFormat key) {
+		NumberFormat format = NumberFormat.getCurrencyInstance(key.locale());
+		format.setCurrency(key.currency());
+		int digits = Math.max(key.currency().getDefaultFractionDigits(), 0);
 		format.setMinimumFractionDigits(digits);
 		format.setMaximumFractionDigits(digits);
-		return format.format(decimal(amount));
+		return format;
 	}
 
 	/** A plain localised number: {@code 1,234.5} in en, {@code 1.234,5} in de. */

@@ -39,31 +39,50 @@ final class MailHtml {
 		doc.select(REMOVED_ELEMENTS).remove();
 		for (Element e : doc.getAllElements()) {
 			for (Attribute a : List.copyOf(e.attributes().asList())) {
-				String name = a.getKey().toLowerCase(Locale.ROOT);
-				// th:* left over from a processor the sandbox does not have (th:insert) is noise
-				if (name.startsWith("on") || name.equals("srcdoc") || name.startsWith("th:")
-						|| name.startsWith("data-th-")) {
+				String value = attribute(e.normalName(), a.getKey(), a.getValue());
+				if (value == null) {
 					e.removeAttr(a.getKey());
 				}
-				else if (URL_ATTRIBUTES.contains(name) && !safeUrl(e, name, a.getValue())) {
-					e.removeAttr(a.getKey());
-				}
-				else if (name.equals("style")) {
-					// a th:style fed with data may carry expression() or script URLs
-					String style = CssInliner.render(CssInliner.declarations(a.getValue()));
-					if (style.isEmpty()) {
-						e.removeAttr(a.getKey());
-					}
-					else {
-						e.attr(a.getKey(), style);
-					}
+				else if (!value.equals(a.getValue())) {
+					e.attr(a.getKey(), value);
 				}
 			}
 		}
 	}
 
+	/** Whether an element with this (lower-case) name is dropped with its content. */
+	static boolean removedElement(String tag, String httpEquiv) {
+		return REMOVED_TAGS.contains(tag) || tag.equals("meta") && httpEquiv != null
+				&& httpEquiv.trim().equalsIgnoreCase("refresh");
+	}
+
+	private static final Set<String> REMOVED_TAGS = Set.of("script", "noscript", "iframe", "frame", "frameset",
+			"object", "embed", "applet", "base", "link");
+
+	/**
+	 * What becomes of an attribute of a mail's element (tag name in lower case, value unescaped):
+	 * {@code null} when it goes (event handlers, script URLs, Thymeleaf leftovers), the value with
+	 * only safe declarations for {@code style}, else the value unchanged.
+	 */
+	static String attribute(String tag, String attribute, String value) {
+		String name = attribute.toLowerCase(Locale.ROOT);
+		// th:* left over from a processor the sandbox does not have (th:insert) is noise
+		if (name.startsWith("on") || name.equals("srcdoc") || name.startsWith("th:") || name.startsWith("data-th-")) {
+			return null;
+		}
+		if (URL_ATTRIBUTES.contains(name)) {
+			return safeUrl(tag, name, value) ? value : null;
+		}
+		if (name.equals("style")) {
+			// a th:style fed with data may carry expression() or script URLs
+			String style = CssInliner.render(CssInliner.declarations(value));
+			return style.isEmpty() ? null : style;
+		}
+		return value;
+	}
+
 	/** Web, mail, phone and inline-part URLs, relative ones, and inline images as data URLs. */
-	static boolean safeUrl(Element element, String attribute, String value) {
+	static boolean safeUrl(String tag, String attribute, String value) {
 		// browsers ignore control characters and spaces inside a scheme ("java\tscript:")
 		String url = value.replaceAll("[\\x00-\\x20\\x7f]", "").toLowerCase(Locale.ROOT);
 		int colon = url.indexOf(':');
@@ -75,7 +94,7 @@ final class MailHtml {
 		if (SAFE_SCHEMES.stream().anyMatch(url::startsWith)) {
 			return true;
 		}
-		return element.tagName().equals("img") && attribute.equals("src") && url.startsWith("data:image/")
+		return tag.equals("img") && attribute.equals("src") && url.startsWith("data:image/")
 				&& !url.startsWith("data:image/svg");
 	}
 

@@ -3,6 +3,7 @@ package io.mailroom.template;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.thymeleaf.exceptions.TemplateProcessingException;
 import org.thymeleaf.templatemode.TemplateMode;
@@ -19,6 +20,15 @@ final class MailRenderer {
 	private final Duration timeout;
 
 	private final long maxOutputChars;
+
+	/**
+	 * Whether each HTML source can be finished while written ({@link MailHtmlStream#suits}), by
+	 * the source text (the same String instance each time, so its hash is cached). Bounded by
+	 * clearing.
+	 */
+	private final Map<String, Boolean> streams = new ConcurrentHashMap<>();
+
+	private static final int STREAMS_LIMIT = 2000;
 
 	MailRenderer(SandboxedTemplateEngine engine, Duration timeout, long maxOutputChars) {
 		this.engine = engine;
@@ -39,8 +49,17 @@ final class MailRenderer {
 
 		String subject = oneLine(run(cacheName + "subject", source.subject(), TemplateMode.TEXT, renderLocale, model,
 				budget));
-		String html = run(cacheName + "html", source.html(), TemplateMode.HTML, renderLocale, model, budget);
-		html = MailHtml.finish(html);
+		String html;
+		if (streams.size() > STREAMS_LIMIT) {
+			streams.clear();
+		}
+		if (streams.computeIfAbsent(source.html(), MailHtmlStream::suits)) {
+			html = MailHtmlStream.during(
+					() -> run(cacheName + "html", source.html(), TemplateMode.HTML, renderLocale, model, budget));
+		}
+		else {
+			html = MailHtml.finish(run(cacheName + "html", source.html(), TemplateMode.HTML, renderLocale, model, budget));
+		}
 		String text = source.text() != null
 				? run(cacheName + "text", source.text(), TemplateMode.TEXT, renderLocale, model, budget)
 				: HtmlToText.convert(html);

@@ -181,15 +181,26 @@ final class SandboxedExpressionEvaluator implements IStandardVariableExpressionE
 		return helper;
 	}
 
+	/**
+	 * The methods templates may call on each helper class: its own public instance methods, no
+	 * varargs. Looked up once per class ({@code getMethods()} copies every Method on each call).
+	 */
+	private static final ClassValue<List<Method>> METHODS = new ClassValue<>() {
+		@Override
+		protected List<Method> computeValue(Class<?> type) {
+			return Arrays.stream(type.getMethods())
+				.filter(m -> m.getDeclaringClass() == type && !Modifier.isStatic(m.getModifiers()) && !m.isVarArgs())
+				.toList();
+		}
+	};
+
 	private static Object invoke(Object helper, ModelExpression.HelperCall call, Object[] args) {
 		if (DENIED_METHODS.contains(call.method())) {
 			throw new ExpressionFailure("#" + call.helper() + "." + call.method() + " is not allowed in mail templates",
 					call);
 		}
-		for (Method m : helper.getClass().getMethods()) {
-			if (m.getDeclaringClass() != helper.getClass() || Modifier.isStatic(m.getModifiers())
-					|| !m.getName().equals(call.method()) || m.getParameterCount() != args.length
-					|| m.isVarArgs()) {
+		for (Method m : METHODS.get(helper.getClass())) {
+			if (!m.getName().equals(call.method()) || m.getParameterCount() != args.length) {
 				continue;
 			}
 			Object[] converted = convert(m.getParameterTypes(), args);

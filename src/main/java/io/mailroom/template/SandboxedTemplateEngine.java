@@ -12,8 +12,11 @@ import org.thymeleaf.TemplateSpec;
 import org.thymeleaf.cache.AlwaysValidCacheEntryValidity;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.context.ITemplateContext;
+import org.thymeleaf.dialect.IPostProcessorDialect;
 import org.thymeleaf.engine.AttributeName;
 import org.thymeleaf.model.IProcessableElementTag;
+import org.thymeleaf.postprocessor.IPostProcessor;
+import org.thymeleaf.postprocessor.PostProcessor;
 import org.thymeleaf.processor.IProcessor;
 import org.thymeleaf.processor.element.IElementTagStructureHandler;
 import org.thymeleaf.standard.StandardDialect;
@@ -69,10 +72,20 @@ final class SandboxedTemplateEngine {
 		return out.toString();
 	}
 
-	private static final class SandboxDialect extends StandardDialect {
+	private static final class SandboxDialect extends StandardDialect implements IPostProcessorDialect {
 
 		SandboxDialect() {
 			setVariableExpressionEvaluator(new SandboxedExpressionEvaluator());
+		}
+
+		@Override
+		public int getDialectPostProcessorPrecedence() {
+			return 1000;
+		}
+
+		@Override
+		public Set<IPostProcessor> getPostProcessors() {
+			return Set.of(new PostProcessor(TemplateMode.HTML, MailHtmlStream.Handler.class, 1000));
 		}
 
 		@Override

@@ -1,5 +1,7 @@
 package io.mailroom.template;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.Map;
 
@@ -8,6 +10,8 @@ import java.util.Map;
  * bounds how many messages per second one core can accept. Run with {@code bench/template-render.sh}.
  */
 public final class RenderBenchmark {
+
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
 	private RenderBenchmark() {
 	}
@@ -23,12 +27,23 @@ public final class RenderBenchmark {
 		for (int i = 0; i < rounds; i++) {
 			templates.render(name, i % 2 == 0 ? Locale.ENGLISH : Locale.GERMAN, data);
 		}
-		long start = System.nanoTime();
-		for (int i = 0; i < rounds; i++) {
-			templates.render(name, i % 2 == 0 ? Locale.ENGLISH : Locale.GERMAN, data);
+		// best of five passes of thread CPU time: the machine is shared, CPU time is what a render costs
+		double best = Double.MAX_VALUE;
+		double wall = 0;
+		for (int pass = 0; pass < 5; pass++) {
+			long start = System.nanoTime();
+			long cpu = THREADS.getCurrentThreadCpuTime();
+			for (int i = 0; i < rounds; i++) {
+				templates.render(name, i % 2 == 0 ? Locale.ENGLISH : Locale.GERMAN, data);
+			}
+			double micros = (THREADS.getCurrentThreadCpuTime() - cpu) / 1000.0 / rounds;
+			if (micros < best) {
+				best = micros;
+				wall = (System.nanoTime() - start) / 1000.0 / rounds;
+			}
 		}
-		double micros = (System.nanoTime() - start) / 1000.0 / rounds;
-		System.out.printf("%-20s %8.0f µs/render  %8.0f renders/s (one thread)%n", name, micros, 1_000_000 / micros);
+		System.out.printf("%-20s %8.0f µs CPU/render (best of 5 passes of %d; %.0f µs wall)  %8.0f renders/s per core%n",
+				name, best, rounds, wall, 1_000_000 / best);
 	}
 
 }

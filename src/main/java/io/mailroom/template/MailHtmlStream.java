@@ -1,0 +1,419 @@
+package io.mailroom.template;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jsoup.nodes.Element;
+import org.jsoup.parser.Tag;
+import org.thymeleaf.engine.AbstractTemplateHandler;
+import org.thymeleaf.model.IAttribute;
+import org.thymeleaf.model.ICDATASection;
+import org.thymeleaf.model.ICloseElementTag;
+import org.thymeleaf.model.IComment;
+import org.thymeleaf.model.IModelFactory;
+import org.thymeleaf.model.IOpenElementTag;
+import org.thymeleaf.model.IProcessableElementTag;
+import org.thymeleaf.model.IProcessingInstruction;
+import org.thymeleaf.model.IStandaloneElementTag;
+import org.thymeleaf.model.IText;
+import org.unbescape.html.HtmlEscape;
+
+/**
+ * {@link MailHtml#finish} done while Thymeleaf writes the HTML instead of on a parsed copy of the
+ * result: the same sanitising and the same CSS cascade, applied to each tag as it is written.
+ * Parsing, selecting in and serialising the rendered document cost twice the rendering itself;
+ * here a skeleton of the elements written so far (no text) is all that selectors are matched
+ * against.
+ *
+ * <p>That works when every rule is known before the first element it could apply to and no
+ * selector depends on what follows an element ({@code :last-child}, {@code :empty}, {@code :has},
+ * ...). {@link #suits} checks a template's source for that; templates that do not qualify take the
+ * parse-and-rewrite path.
+ */
+final class MailHtmlStream {
+
+	private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
+
+	private static final Pattern STYLE = Pattern.compile("(?is)<style(\\s[^>]*)?>(.*?)</style\\s*>");
+
+	private static final Set<String> VOID = Set.of("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+			"meta", "param", "source", "track", "wbr");
+
+	/** jsoup tags by name: {@code new Element(name)} looks its tag up in a fresh tag set each time. */
+	private static final Map<String, Tag> TAGS = new ConcurrentHashMap<>();
+
+	private static final int TAG_CACHE_LIMIT = 500;
+
+	/** Elements whose content a browser reads as plain text, not markup: it is not escaped. */
+	private static final Set<String> RAW_TEXT = Set.of("style", "script", "xmp", "iframe", "noembed", "noframes",
+			"noscript", "plaintext");
+
+	private MailHtmlStream() {
+	}
+
+	/**
+	 * Whether the HTML template {@code source} can be finished while it is written: it has a head
+	 * and a body, all its {@code <style>} blocks are static text inside the head, and none of
+	 * their selectors looks ahead.
+	 */
+	static boolean suits(String source) {
+		String lower = source.toLowerCase(Locale.ROOT);
+		int headClose = lower.indexOf("</head");
+		int body = lower.indexOf("<body");
+		if (lower.indexOf("<head") < 0 || headClose < 0 || body < headClose) {
+			return false;
+		}
+		Matcher style = STYLE.matcher(source);
+		int styles = 0;
+		while (style.find()) {
+			styles++;
+			String attributes = style.group(1) == null ? "" : style.group(1).toLowerCase(Locale.ROOT);
+			String css = style.group(2);
+			if (style.end() > headClose || attributes.contains("th:") || attributes.contains("data-th-")
+					|| css.contains("[[") || css.contains("[(") || !CssInliner.sheet(css).streamable()) {
+				return false;
+			}
+		}
+		// an unclosed <style> or one the pattern did not see
+		return styles == count(lower, "<style");
+	}
+
+	private static int count(String s, String part) {
+		int n = 0;
+		for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+			n++;
+		}
+		return n;
+	}
+
+	/** Runs a Thymeleaf HTML rendering with this treatment in force on this thread. */
+	static <T> T during(Supplier<T> rendering) {
+		ACTIVE.set(Boolean.TRUE);
+		try {
+			return rendering.get();
+		}
+		finally {
+			ACTIVE.remove();
+		}
+	}
+
+	/**
+	 * The post-processor's handler (Thymeleaf makes one per rendering). It passes events through
+	 * unchanged unless the rendering runs inside {@link #during}.
+	 */
+	public static final class Handler extends AbstractTemplateHandler {
+
+		private final boolean active = ACTIVE.get() != null;
+
+		/** Nesting depth inside elements whose text is not markup (style, script), when passive. */
+		private int rawText;
+
+		/** Nesting depth inside a dropped element (script, iframe, ...); 0 outside. */
+		private int dropped;
+
+		private StringBuilder styleText;
+
+		private String styleMedia;
+
+		private final StringBuilder kept = new StringBuilder();
+
+		private final List<CssInliner.Rule> rules = new ArrayList<>();
+
+		private final List<CssInliner.StyleRule> styleRules = new ArrayList<>();
+
+		private final Map<String, List<Candidate>> byKey = new HashMap<>();
+
+		private final Deque<Element> open = new ArrayDeque<>();
+
+		private Element body;
+
+		/** tbody elements this handler wrote around rows that were direct children of a table. */
+		private final Set<Element> implied = Collections.newSetFromMap(new IdentityHashMap<>());
+
+		private boolean keptWritten;
+
+		public Handler() {
+		}
+
+		@Override
+		public void handleOpenElement(IOpenElementTag tag) {
+			if (!active) {
+				if (RAW_TEXT.contains(tag.getElementCompleteName().toLowerCase(Locale.ROOT))) {
+					rawText++;
+				}
+				super.handleOpenElement(tag);
+				return;
+			}
+			if (dropped > 0) {
+				dropped++;
+				return;
+			}
+			String name = tag.getElementCompleteName().toLowerCase(Locale.ROOT);
+			if (MailHtml.removedElement(name, tag.getAttributeValue("http-equiv"))) {
+				dropped = VOID.contains(name) ? 0 : 1;
+				return;
+			}
+			if (name.equals("style")) {
+				styleText = new StringBuilder();
+				styleMedia = tag.getAttributeValue("media");
+				return;
+			}
+			Element parent = open.peek();
+			if (name.equals("tr") && parent != null && parent.normalName().equals("table")) {
+				// a parser puts rows into a tbody of its own; written out, selectors and the
+				// cascade see the same document here as in the parsed path
+				IOpenElementTag tbody = finish(getContext().getModelFactory().createOpenElementTag("tbody"), "tbody",
+						true);
+				implied.add(open.peek());
+				super.handleOpenElement(tbody);
+			}
+			super.handleOpenElement(finish(tag, name, !VOID.contains(name)));
+		}
+
+		@Override
+		public void handleStandaloneElement(IStandaloneElementTag tag) {
+			if (!active) {
+				super.handleStandaloneElement(tag);
+				return;
+			}
+			if (dropped > 0) {
+				return;
+			}
+			String name = tag.getElementCompleteName().toLowerCase(Locale.ROOT);
+			if (MailHtml.removedElement(name, tag.getAttributeValue("http-equiv")) || name.equals("style")) {
+				return;
+			}
+			super.handleStandaloneElement(finish(tag, name, false));
+		}
+
+		@Override
+		public void handleCloseElement(ICloseElementTag tag) {
+			if (!active) {
+				if (rawText > 0 && RAW_TEXT.contains(tag.getElementCompleteName().toLowerCase(Locale.ROOT))) {
+					rawText--;
+				}
+				super.handleCloseElement(tag);
+				return;
+			}
+			if (dropped > 0) {
+				dropped--;
+				return;
+			}
+			String name = tag.getElementCompleteName().toLowerCase(Locale.ROOT);
+			if (styleText != null && name.equals("style")) {
+				addSheet(styleMedia, styleText.toString());
+				styleText = null;
+				return;
+			}
+			if (name.equals("head") && !keptWritten) {
+				writeKept();
+			}
+			for (Element e : open) {
+				if (e.normalName().equals(name)) {
+					for (Element popped = open.pop(); popped != e; popped = open.pop()) {
+						if (implied.remove(popped)) {
+							super.handleCloseElement(getContext().getModelFactory().createCloseElementTag("tbody"));
+						}
+					}
+					break;
+				}
+			}
+			super.handleCloseElement(tag);
+		}
+
+		/**
+		 * Text is written with {@code <} and {@code >} escaped (outside style and script, whose
+		 * text is not markup). The template's own text has none that start markup (the parser made
+		 * tags of those), so this changes nothing a reader sees, but text inlined unescaped
+		 * ({@code [(...)]}, {@code th:inline="text"}) can no longer carry a caller's markup.
+		 */
+		@Override
+		public void handleText(IText text) {
+			if (active && styleText != null) {
+				styleText.append(text.getText());
+				return;
+			}
+			if (active && dropped > 0) {
+				return;
+			}
+			if (rawText == 0) {
+				String raw = text.getText();
+				if (raw.indexOf('<') >= 0 || raw.indexOf('>') >= 0) {
+					text = getContext().getModelFactory().createText(raw.replace("<", "&lt;").replace(">", "&gt;"));
+				}
+			}
+			super.handleText(text);
+		}
+
+		/** Comments pass, unless inlined data closed one early to write markup after it. */
+		@Override
+		public void handleComment(IComment comment) {
+			if (!active) {
+				super.handleComment(comment);
+			}
+			else if (dropped == 0 && styleText == null && !closesEarly(comment.getContent())) {
+				super.handleComment(comment);
+			}
+		}
+
+		@Override
+		public void handleCDATASection(ICDATASection cdata) {
+			if (!active) {
+				super.handleCDATASection(cdata);
+			}
+			else if (dropped == 0 && styleText == null && cdata.getContent().indexOf('>') < 0) {
+				super.handleCDATASection(cdata);
+			}
+		}
+
+		private static boolean closesEarly(String comment) {
+			return comment.contains("-->") || comment.contains("--!>");
+		}
+
+		@Override
+		public void handleProcessingInstruction(IProcessingInstruction instruction) {
+			if (!active || dropped == 0 && styleText == null) {
+				super.handleProcessingInstruction(instruction);
+			}
+		}
+
+		private void addSheet(String media, String css) {
+			if (!CssInliner.screenMedia(media)) {
+				kept.append(CssInliner.keptMedia(media, css));
+				return;
+			}
+			CssInliner.StyleSheet sheet = CssInliner.sheet(css);
+			kept.append(sheet.kept());
+			for (CssInliner.StyleRule rule : sheet.rules()) {
+				styleRules.add(rule);
+				rules.add(new CssInliner.Rule(rule.declarations(), rule.specificity(), rules.size()));
+			}
+		}
+
+		private void writeKept() {
+			keptWritten = true;
+			if (kept.isEmpty()) {
+				return;
+			}
+			IModelFactory factory = getContext().getModelFactory();
+			super.handleOpenElement(factory.createOpenElementTag("style", "type", "text/css"));
+			super.handleText(factory.createText("\n" + kept));
+			super.handleCloseElement(factory.createCloseElementTag("style"));
+		}
+
+		/**
+		 * Sanitises the tag's attributes, adds it to the skeleton ({@code container}: it will have
+		 * content and a close tag) and gives it the style attribute of the cascade.
+		 */
+		private <T extends IProcessableElementTag> T finish(T tag, String name, boolean container) {
+			IModelFactory factory = getContext().getModelFactory();
+			Tag jsoupTag = TAGS.get(name);
+			if (jsoupTag == null) {
+				jsoupTag = Tag.valueOf(name);
+				if (TAGS.size() < TAG_CACHE_LIMIT) {
+					TAGS.put(name, jsoupTag);
+				}
+			}
+			Element element = new Element(jsoupTag, "");
+			String ownStyle = null;
+			for (IAttribute attribute : tag.getAllAttributes()) {
+				String key = attribute.getAttributeCompleteName();
+				String raw = attribute.getValue();
+				String value = raw == null ? "" : raw.indexOf('&') >= 0 ? HtmlEscape.unescapeHtml(raw) : raw;
+				String kept = MailHtml.attribute(name, key, value);
+				if (kept == null) {
+					tag = factory.removeAttribute(tag, key);
+					continue;
+				}
+				if (key.equalsIgnoreCase("style")) {
+					ownStyle = kept;
+					if (!kept.equals(value)) {
+						tag = factory.setAttribute(tag, key, HtmlEscape.escapeHtml4Xml(kept));
+					}
+				}
+				element.attr(key, value);
+			}
+			Element parent = open.peek();
+			if (parent != null) {
+				parent.appendChild(element);
+			}
+			if (name.equals("body") && body == null) {
+				body = element;
+				for (int i = 0; i < styleRules.size(); i++) {
+					CssInliner.StyleRule rule = styleRules.get(i);
+					byKey.computeIfAbsent(rule.key(), k -> new ArrayList<>())
+						.add(new Candidate(rule.evaluator().asPredicate(body), rules.get(i)));
+				}
+			}
+			if (container) {
+				open.push(element);
+			}
+			if (!byKey.isEmpty() && inBody(element)) {
+				List<CssInliner.Rule> matching = matching(element, name);
+				if (!matching.isEmpty()) {
+					String style = CssInliner.cascade(matching, ownStyle == null ? "" : ownStyle);
+					tag = factory.setAttribute(tag, "style", HtmlEscape.escapeHtml4Xml(style));
+				}
+			}
+			return tag;
+		}
+
+		private boolean inBody(Element e) {
+			if (body == null) {
+				return false;
+			}
+			for (Element p = e; p != null; p = p.parent()) {
+				if (p == body) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		private List<CssInliner.Rule> matching(Element element, String name) {
+			List<CssInliner.Rule> matching = new ArrayList<>();
+			collect(byKey.get(""), element, matching);
+			collect(byKey.get(name), element, matching);
+			String id = element.id();
+			if (!id.isEmpty()) {
+				collect(byKey.get("#" + id.toLowerCase(Locale.ROOT)), element, matching);
+			}
+			String classes = element.className();
+			if (!classes.isEmpty()) {
+				for (String c : classes.trim().split("\\s+")) {
+					collect(byKey.get("." + c.toLowerCase(Locale.ROOT)), element, matching);
+				}
+			}
+			return matching;
+		}
+
+		private static void collect(List<Candidate> candidates, Element element, List<CssInliner.Rule> matching) {
+			if (candidates == null) {
+				return;
+			}
+			for (Candidate c : candidates) {
+				if (c.predicate().test(element) && !matching.contains(c.rule())) {
+					matching.add(c.rule());
+				}
+			}
+		}
+
+		private record Candidate(Predicate<Element> predicate, CssInliner.Rule rule) {
+		}
+
+	}
+
+}
