@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 
 import org.jsoup.nodes.Element;
 import org.jsoup.parser.Tag;
+import org.jsoup.select.Collector;
+import org.jsoup.select.Evaluator;
 import org.thymeleaf.engine.AbstractTemplateHandler;
 import org.thymeleaf.model.IAttribute;
 import org.thymeleaf.model.ICDATASection;
@@ -28,6 +30,7 @@ import org.thymeleaf.model.IOpenElementTag;
 import org.thymeleaf.model.IProcessableElementTag;
 import org.thymeleaf.model.IProcessingInstruction;
 import org.thymeleaf.model.IStandaloneElementTag;
+import org.thymeleaf.model.ITemplateEnd;
 import org.thymeleaf.model.IText;
 import org.unbescape.html.HtmlEscape;
 
@@ -354,6 +357,7 @@ final class MailHtmlStream {
 				body = element;
 				for (int i = 0; i < styleRules.size(); i++) {
 					CssInliner.StyleRule rule = styleRules.get(i);
+					forget(rule.evaluator());
 					byKey.computeIfAbsent(rule.key(), k -> new ArrayList<>())
 						.add(new Candidate(rule.evaluator().asPredicate(body), rules.get(i)));
 				}
@@ -370,6 +374,25 @@ final class MailHtmlStream {
 			}
 			return tag;
 		}
+
+		@Override
+		public void handleTemplateEnd(ITemplateEnd end) {
+			if (body != null) {
+				styleRules.forEach(rule -> forget(rule.evaluator()));
+			}
+			super.handleTemplateEnd(end);
+		}
+
+		/**
+		 * Clears what jsoup's structural evaluators remember per thread about the elements they
+		 * matched (their memo would otherwise keep every skeleton). {@code asPredicate} does not
+		 * do it; streaming over an element does, before it starts.
+		 */
+		private static void forget(Evaluator evaluator) {
+			Collector.stream(evaluator, EMPTY);
+		}
+
+		private static final Element EMPTY = new Element("body");
 
 		private boolean inBody(Element e) {
 			if (body == null) {
