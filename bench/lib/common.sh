@@ -11,6 +11,7 @@
 #   PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 #   BUILD=1            rebuild the jar even if it looks up to date
 #   PROFILE=1          print the JFR execution-sample profile of each instance at its stop
+#   JFR=0              run without the flight recorder (no heap-after-GC figures then)
 set -euo pipefail
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -141,6 +142,12 @@ start_app() {
 	await_app "$1"
 }
 
+jfr_options() { # label
+	if [ "${JFR:-1}" != 0 ]; then
+		echo "-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=$RUN_DIR/app-$1.jfr,settings=${JFR_SETTINGS:-default},dumponexit=true"
+	fi
+}
+
 # Starts an instance in the background; sets APP_PID (and APP_PIDS[label]).
 launch_app() {
 	local label=$1 db=$2 port=$3 delivery=$4
@@ -148,7 +155,7 @@ launch_app() {
 	local relay_port=${SINK_PORT:-9}
 	# shellcheck disable=SC2086
 	java -Xms"$HEAP" -Xmx"$HEAP" ${JAVA_EXTRA:-} \
-		-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename="$RUN_DIR/app-$label.jfr",settings="${JFR_SETTINGS:-default}",dumponexit=true \
+		$(jfr_options "$label") \
 		-jar "$JAR" \
 		--server.port="$port" \
 		--spring.datasource.url="$(jdbc_url "$db")" --spring.datasource.username="$PG_USER" \
@@ -212,7 +219,11 @@ stop_app() { # label
 
 # Heap after each GC from the instance's JFR recording: "<max MiB> <median MiB> <GCs>".
 heap_after_gc() { # label
-	$PY "$BENCH_ROOT/bench/lib/jfr_profile.py" --heap "$RUN_DIR/app-$1.jfr"
+	if [ -f "$RUN_DIR/app-$1.jfr" ]; then
+		$PY "$BENCH_ROOT/bench/lib/jfr_profile.py" --heap "$RUN_DIR/app-$1.jfr"
+	else
+		echo "n/a n/a 0"
+	fi
 }
 
 api_post() { # port path body -> status code
