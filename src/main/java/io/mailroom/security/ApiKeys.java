@@ -5,11 +5,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.mailroom.common.Ids;
 
@@ -39,6 +42,8 @@ public class ApiKeys {
 
 	public ApiKeys(ApiKeyProperties properties, JdbcClient jdbc, Environment environment) {
 		this.jdbc = jdbc;
+		Duration ttl = properties.apiKeyCacheTtl();
+		this.cacheTtlNanos = ttl == null ? 0 : ttl.toNanos();
 		if (!StringUtils.hasText(properties.apiKey())) {
 			if (!environment.acceptsProfiles(Profiles.of("local"))) {
 				throw new IllegalStateException(
@@ -64,15 +69,51 @@ public class ApiKeys {
 			return Optional.empty();
 		}
 		String lookupId = presented.substring(PREFIX.length(), dot);
+		Verified cached = verified.get(lookupId);
+		long now = System.nanoTime();
+		if (cached != null && now - cached.checkedAt() < cacheTtlNanos) {
+			// the same salted hash and constant-time comparison as against the row
+			return MessageDigest.isEqual(cached.hash(), hash(cached.salt(), presented)) ? Optional.of(cached.caller())
+					: Optional.empty();
+		}
 		return jdbc.sql("select id, name, mode, salt, key_hash from api_key where lookup_id = ? and revoked_at is null")
 			.param(lookupId)
 			.query((rs, n) -> {
 				byte[] expected = rs.getBytes("key_hash");
-				boolean ok = MessageDigest.isEqual(expected, hash(rs.getBytes("salt"), presented));
-				return ok ? new Caller(rs.getObject("id", UUID.class), rs.getString("name"),
-						"test".equals(rs.getString("mode"))) : null;
+				byte[] salt = rs.getBytes("salt");
+				if (!MessageDigest.isEqual(expected, hash(salt, presented))) {
+					return null;
+				}
+				Caller caller = new Caller(rs.getObject("id", UUID.class), rs.getString("name"),
+						"test".equals(rs.getString("mode")));
+				remember(lookupId, new Verified(salt, expected, caller, now));
+				return caller;
 			})
 			.optional();
+	}
+
+	/**
+	 * Keys recently found in the database, by lookup id: every request would otherwise cost a
+	 * query. Only keys that matched are kept (with their salt and hash, never the key), so an
+	 * unknown or wrong key is always checked against the database.
+	 */
+	private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+	private static final int CACHE_LIMIT = 10_000;
+
+	private final long cacheTtlNanos;
+
+	private record Verified(byte[] salt, byte[] hash, Caller caller, long checkedAt) {
+	}
+
+	private void remember(String lookupId, Verified entry) {
+		if (cacheTtlNanos <= 0) {
+			return;
+		}
+		if (verified.size() >= CACHE_LIMIT) {
+			verified.clear();
+		}
+		verified.put(lookupId, entry);
 	}
 
 	/** A key as listed: never its secret or hash. */
@@ -113,9 +154,11 @@ public class ApiKeys {
 
 	/** @return whether a key that was not revoked yet was revoked now */
 	public boolean revoke(UUID id, Instant now) {
-		return jdbc.sql("update api_key set revoked_at = ? where id = ? and revoked_at is null")
+		boolean revoked = jdbc.sql("update api_key set revoked_at = ? where id = ? and revoked_at is null")
 			.params(Timestamp.from(now), id)
 			.update() == 1;
+		verified.values().removeIf(entry -> id.equals(entry.caller().keyId()));
+		return revoked;
 	}
 
 	private String randomLookup() {

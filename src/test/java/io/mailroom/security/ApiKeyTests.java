@@ -2,6 +2,7 @@ package io.mailroom.security;
 
 import java.net.http.HttpRequest;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import io.mailroom.common.Ids;
 import io.mailroom.support.Api;
 import io.mailroom.support.MailroomTest;
 import io.mailroom.support.Payloads;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -102,6 +104,27 @@ class ApiKeyTests {
 		assertThat(as(key).status()).isEqualTo(200);
 		assertThat(find(api.get("/api-keys").json(), id)).isNull();
 		assertThat(api.delete("/api-keys/" + id).status()).isEqualTo(404);
+	}
+
+	/**
+	 * A checked key is trusted for {@code mailroom.api-key-cache-ttl} (5 s) without a query; a
+	 * revocation by another instance (here: straight in the database) takes effect after it.
+	 */
+	@Test
+	void aKeyRevokedElsewhereStopsWorkingWithinTheCacheTtl() {
+		String id = create("elsewhere", "live").get("id").asString();
+		String key = keyOf(id);
+		assertThat(as(key).status()).isEqualTo(200);
+
+		jdbc.sql("update api_key set revoked_at = now() where id = ?").param(Ids.parse("key", id)).update();
+
+		assertThat(as(key).status()).as("still trusted from the cache").isEqualTo(200);
+		String wrongSecret = key.substring(0, key.indexOf('.') + 1) + "x".repeat(43);
+		assertThat(as(wrongSecret).status()).as("a cached lookup id does not accept another secret").isEqualTo(401);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(250))
+			.untilAsserted(() -> assertThat(as(key).status()).isEqualTo(401));
 	}
 
 	@Test
