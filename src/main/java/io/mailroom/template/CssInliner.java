@@ -69,13 +69,25 @@ final class CssInliner {
 		}
 		apply(rules);
 		if (!kept.isEmpty()) {
-			doc.head().appendElement("style").attr("type", "text/css").appendChild(new DataNode("\n" + kept));
+			doc.head().appendElement("style").attr("type", "text/css")
+				.appendChild(new DataNode("\n" + styleElementText(kept.toString())));
 		}
 	}
 
 	/** A style sheet for another medium, kept whole in the head. */
 	static String keptMedia(String media, String css) {
+		if (MEDIA_BREAKOUT.matcher(media).find()) {
+			// not a media query: it would end the rule or the style element it is copied into
+			return "";
+		}
 		return "@media " + media + " {\n" + css + "\n}\n";
+	}
+
+	private static final Pattern MEDIA_BREAKOUT = Pattern.compile("[<>{};]");
+
+	/** Kept CSS as the text of a {@code <style>} element: nothing in it may end the element. */
+	static String styleElementText(String kept) {
+		return kept.replaceAll("(?i)</(style)", "<\\\\/$1");
 	}
 
 	/** Whether a {@code <style media>} applies to the screen, so its rules can be inlined. */
@@ -196,12 +208,16 @@ final class CssInliner {
 			else if (c == ')' || c == ']') {
 				depth = Math.max(0, depth - 1);
 			}
-			else if (depth == 0 && (c == ' ' || c == '>' || c == '+' || c == '~')) {
+			else if (depth == 0 && (Character.isWhitespace(c) || c == '>' || c == '+' || c == '~')) {
 				compounds.add(selector.substring(start, i));
 				start = i + 1;
 			}
 		}
 		compounds.add(selector.substring(start));
+		if (selector.indexOf('\\') >= 0) {
+			// escaped characters (.sm\:x): checked for every element rather than decoded here
+			return "";
+		}
 		String subject = compounds.get(compounds.size() - 1).replaceAll("\\([^)]*\\)|\\[[^\\]]*\\]", "");
 		Matcher cls = SUBJECT_CLASS.matcher(subject);
 		if (cls.find()) {

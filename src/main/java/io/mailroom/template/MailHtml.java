@@ -3,6 +3,7 @@ package io.mailroom.template;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Attribute;
@@ -50,6 +51,18 @@ final class MailHtml {
 		}
 	}
 
+	private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z_:][-a-z0-9_:.]*");
+
+	private static final Pattern ELEMENT_NAME = Pattern.compile("[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?");
+
+	/**
+	 * Whether a (lower-case) element name is one a browser reads the same way: {@code script/x}
+	 * is a name to a template parser but a script element with an attribute to a browser.
+	 */
+	static boolean validName(String tag) {
+		return ELEMENT_NAME.matcher(tag).matches();
+	}
+
 	/** Whether an element with this (lower-case) name is dropped with its content. */
 	static boolean removedElement(String tag, String httpEquiv) {
 		return REMOVED_TAGS.contains(tag) || tag.equals("meta") && httpEquiv != null
@@ -66,6 +79,10 @@ final class MailHtml {
 	 */
 	static String attribute(String tag, String attribute, String value) {
 		String name = attribute.toLowerCase(Locale.ROOT);
+		if (!ATTRIBUTE_NAME.matcher(name).matches()) {
+			// "/onclick" from <a href=x/onclick=...>: a browser reads an onclick there
+			return null;
+		}
 		// th:* left over from a processor the sandbox does not have (th:insert) is noise
 		if (name.startsWith("on") || name.equals("srcdoc") || name.startsWith("th:") || name.startsWith("data-th-")) {
 			return null;

@@ -25,13 +25,14 @@ import org.thymeleaf.model.IAttribute;
 import org.thymeleaf.model.ICDATASection;
 import org.thymeleaf.model.ICloseElementTag;
 import org.thymeleaf.model.IComment;
+import org.thymeleaf.model.IDocType;
 import org.thymeleaf.model.IModelFactory;
 import org.thymeleaf.model.IOpenElementTag;
 import org.thymeleaf.model.IProcessableElementTag;
 import org.thymeleaf.model.IProcessingInstruction;
 import org.thymeleaf.model.IStandaloneElementTag;
-import org.thymeleaf.model.ITemplateEnd;
 import org.thymeleaf.model.IText;
+import org.thymeleaf.model.IXMLDeclaration;
 import org.unbescape.html.HtmlEscape;
 
 /**
@@ -48,9 +49,22 @@ import org.unbescape.html.HtmlEscape;
  */
 final class MailHtmlStream {
 
-	private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
+	/** The evaluators the current streamed rendering used, set while {@link #during} runs. */
+	private static final ThreadLocal<List<Evaluator>> ACTIVE = new ThreadLocal<>();
 
 	private static final Pattern STYLE = Pattern.compile("(?is)<style(\\s[^>]*)?>(.*?)</style\\s*>");
+
+	/**
+	 * Constructs where Thymeleaf's parser and a browser split the source differently (raw-text
+	 * elements, processing instructions, comments a browser ends at once, a DOCTYPE with an
+	 * internal subset): such templates take the parse-and-rewrite path, whose output is parsed
+	 * the way a browser parses it.
+	 */
+	private static final Pattern UNSUITED = Pattern.compile(
+			"(?i)<(xmp|textarea|noembed|noframes|plaintext|svg|math)\\b|<\\?|<!--(>|->)|<!doctype[^>]*\\[");
+
+	/** A body tag Thymeleaf may remove or rewrite: the cascade would not know where the body is. */
+	private static final Pattern BODY_WITH_PROCESSOR = Pattern.compile("(?i)<body\\b[^>]*\\b(th|data-th)[:-]");
 
 	private static final Set<String> VOID = Set.of("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 			"meta", "param", "source", "track", "wbr");
@@ -63,6 +77,9 @@ final class MailHtmlStream {
 	/** Elements whose content a browser reads as plain text, not markup: it is not escaped. */
 	private static final Set<String> RAW_TEXT = Set.of("style", "script", "xmp", "iframe", "noembed", "noframes",
 			"noscript", "plaintext");
+
+	/** Elements whose content a browser reads as text (entities decoded), never as markup. */
+	private static final Set<String> TEXT_ONLY = Set.of("title", "textarea");
 
 	private MailHtmlStream() {
 	}
@@ -79,6 +96,9 @@ final class MailHtmlStream {
 		if (lower.indexOf("<head") < 0 || headClose < 0 || body < headClose) {
 			return false;
 		}
+		if (UNSUITED.matcher(source).find() || BODY_WITH_PROCESSOR.matcher(source).find()) {
+			return false;
+		}
 		Matcher style = STYLE.matcher(source);
 		int styles = 0;
 		while (style.find()) {
@@ -86,7 +106,7 @@ final class MailHtmlStream {
 			String attributes = style.group(1) == null ? "" : style.group(1).toLowerCase(Locale.ROOT);
 			String css = style.group(2);
 			if (style.end() > headClose || attributes.contains("th:") || attributes.contains("data-th-")
-					|| css.contains("[[") || css.contains("[(") || !CssInliner.sheet(css).streamable()) {
+					|| css.contains("[[") || css.contains("[(") || css.contains("</") || !CssInliner.sheet(css).streamable()) {
 				return false;
 			}
 		}
@@ -104,12 +124,15 @@ final class MailHtmlStream {
 
 	/** Runs a Thymeleaf HTML rendering with this treatment in force on this thread. */
 	static <T> T during(Supplier<T> rendering) {
-		ACTIVE.set(Boolean.TRUE);
+		List<Evaluator> used = new ArrayList<>();
+		ACTIVE.set(used);
 		try {
 			return rendering.get();
 		}
 		finally {
 			ACTIVE.remove();
+			// also after a failed rendering, which never reaches the template's end
+			used.forEach(Handler::forget);
 		}
 	}
 
@@ -119,10 +142,15 @@ final class MailHtmlStream {
 	 */
 	public static final class Handler extends AbstractTemplateHandler {
 
-		private final boolean active = ACTIVE.get() != null;
+		private final List<Evaluator> used = ACTIVE.get();
+
+		private final boolean active = used != null;
 
 		/** Nesting depth inside elements whose text is not markup (style, script), when passive. */
 		private int rawText;
+
+		/** Nesting depth inside title (text only; what looks like markup in it is dropped). */
+		private int textOnly;
 
 		/** Nesting depth inside a dropped element (script, iframe, ...); 0 outside. */
 		private int dropped;
@@ -165,9 +193,17 @@ final class MailHtmlStream {
 				return;
 			}
 			String name = tag.getElementCompleteName().toLowerCase(Locale.ROOT);
-			if (MailHtml.removedElement(name, tag.getAttributeValue("http-equiv"))) {
+			if (!MailHtml.validName(name) || MailHtml.removedElement(name, httpEquiv(tag))) {
 				dropped = VOID.contains(name) ? 0 : 1;
 				return;
+			}
+			if (textOnly > 0) {
+				// markup inside title: a browser reads it as text up to the title's end tag
+				dropped = 1;
+				return;
+			}
+			if (TEXT_ONLY.contains(name)) {
+				textOnly++;
 			}
 			if (name.equals("style")) {
 				styleText = new StringBuilder();
@@ -196,7 +232,9 @@ final class MailHtmlStream {
 				return;
 			}
 			String name = tag.getElementCompleteName().toLowerCase(Locale.ROOT);
-			if (MailHtml.removedElement(name, tag.getAttributeValue("http-equiv")) || name.equals("style")) {
+			// a self-closed title would open one in a browser and swallow what follows as text
+			if (!MailHtml.validName(name) || MailHtml.removedElement(name, httpEquiv(tag)) || name.equals("style")
+					|| textOnly > 0 || TEXT_ONLY.contains(name) || RAW_TEXT.contains(name)) {
 				return;
 			}
 			super.handleStandaloneElement(finish(tag, name, false));
@@ -220,6 +258,12 @@ final class MailHtmlStream {
 				addSheet(styleMedia, styleText.toString());
 				styleText = null;
 				return;
+			}
+			if (textOnly > 0 && !TEXT_ONLY.contains(name)) {
+				return;
+			}
+			if (TEXT_ONLY.contains(name)) {
+				textOnly--;
 			}
 			if (name.equals("head") && !keptWritten) {
 				writeKept();
@@ -255,10 +299,44 @@ final class MailHtmlStream {
 			if (rawText == 0) {
 				String raw = text.getText();
 				if (raw.indexOf('<') >= 0 || raw.indexOf('>') >= 0) {
-					text = getContext().getModelFactory().createText(raw.replace("<", "&lt;").replace(">", "&gt;"));
+					text = getContext().getModelFactory().createText(escapeMarkup(raw));
 				}
 			}
 			super.handleText(text);
+		}
+
+		/**
+		 * {@code <} and {@code >} as entities, except Outlook's downlevel-revealed conditional
+		 * markers ({@code <![if !mso]>}, {@code <![endif]>}), which browsers read as comments.
+		 */
+		static String escapeMarkup(String raw) {
+			StringBuilder out = new StringBuilder(raw.length() + 16);
+			Matcher marker = DOWNLEVEL.matcher(raw);
+			for (int i = 0; i < raw.length(); i++) {
+				char c = raw.charAt(i);
+				if (c == '<' && marker.region(i, raw.length()).lookingAt()) {
+					out.append(raw, i, marker.end());
+					i = marker.end() - 1;
+				}
+				else if (c == '<') {
+					out.append("&lt;");
+				}
+				else if (c == '>') {
+					out.append("&gt;");
+				}
+				else {
+					out.append(c);
+				}
+			}
+			return out.toString();
+		}
+
+		private static final Pattern DOWNLEVEL = Pattern.compile("<!\\[(if [^\\]<>]{1,100}|endif)\\]>",
+				Pattern.CASE_INSENSITIVE);
+
+		private static String httpEquiv(IProcessableElementTag tag) {
+			String value = tag.getAttributeValue("http-equiv");
+			return value == null || value.indexOf('&') < 0 ? value : HtmlEscape.unescapeHtml(value);
 		}
 
 		/** Comments pass, unless inlined data closed one early to write markup after it. */
@@ -267,7 +345,7 @@ final class MailHtmlStream {
 			if (!active) {
 				super.handleComment(comment);
 			}
-			else if (dropped == 0 && styleText == null && !closesEarly(comment.getContent())) {
+			else if (dropped == 0 && styleText == null && textOnly == 0 && !closesEarly(comment.getContent())) {
 				super.handleComment(comment);
 			}
 		}
@@ -277,20 +355,36 @@ final class MailHtmlStream {
 			if (!active) {
 				super.handleCDATASection(cdata);
 			}
-			else if (dropped == 0 && styleText == null && cdata.getContent().indexOf('>') < 0) {
+			else if (dropped == 0 && styleText == null && textOnly == 0 && cdata.getContent().indexOf('>') < 0) {
 				super.handleCDATASection(cdata);
 			}
 		}
 
+		/** Whether a browser would end this comment before its end ({@code <!-->} ends at once). */
 		private static boolean closesEarly(String comment) {
-			return comment.contains("-->") || comment.contains("--!>");
+			return comment.startsWith(">") || comment.startsWith("->") || comment.contains("-->")
+					|| comment.contains("--!>");
+		}
+
+		/** Processing instructions mean nothing in HTML; a browser ends one at its first {@code >}. */
+		@Override
+		public void handleProcessingInstruction(IProcessingInstruction instruction) {
+			if (!active) {
+				super.handleProcessingInstruction(instruction);
+			}
 		}
 
 		@Override
-		public void handleProcessingInstruction(IProcessingInstruction instruction) {
-			if (!active || dropped == 0 && styleText == null) {
-				super.handleProcessingInstruction(instruction);
+		public void handleXMLDeclaration(IXMLDeclaration declaration) {
+			if (!active) {
+				super.handleXMLDeclaration(declaration);
 			}
+		}
+
+		/** A mail is HTML5: whatever the template declared (an internal subset could hide markup). */
+		@Override
+		public void handleDocType(IDocType docType) {
+			super.handleDocType(active ? getContext().getModelFactory().createHTML5DocType() : docType);
 		}
 
 		private void addSheet(String media, String css) {
@@ -313,7 +407,7 @@ final class MailHtmlStream {
 			}
 			IModelFactory factory = getContext().getModelFactory();
 			super.handleOpenElement(factory.createOpenElementTag("style", "type", "text/css"));
-			super.handleText(factory.createText("\n" + kept));
+			super.handleText(factory.createText("\n" + CssInliner.styleElementText(kept.toString())));
 			super.handleCloseElement(factory.createCloseElementTag("style"));
 		}
 
@@ -358,6 +452,7 @@ final class MailHtmlStream {
 				for (int i = 0; i < styleRules.size(); i++) {
 					CssInliner.StyleRule rule = styleRules.get(i);
 					forget(rule.evaluator());
+					used.add(rule.evaluator());
 					byKey.computeIfAbsent(rule.key(), k -> new ArrayList<>())
 						.add(new Candidate(rule.evaluator().asPredicate(body), rules.get(i)));
 				}
@@ -375,20 +470,12 @@ final class MailHtmlStream {
 			return tag;
 		}
 
-		@Override
-		public void handleTemplateEnd(ITemplateEnd end) {
-			if (body != null) {
-				styleRules.forEach(rule -> forget(rule.evaluator()));
-			}
-			super.handleTemplateEnd(end);
-		}
-
 		/**
 		 * Clears what jsoup's structural evaluators remember per thread about the elements they
 		 * matched (their memo would otherwise keep every skeleton). {@code asPredicate} does not
 		 * do it; streaming over an element does, before it starts.
 		 */
-		private static void forget(Evaluator evaluator) {
+		static void forget(Evaluator evaluator) {
 			Collector.stream(evaluator, EMPTY);
 		}
 

@@ -169,6 +169,76 @@ class MailHtmlStreamTests {
 		assertSame(source, Map.of("payload", payload));
 	}
 
+	private static final String DANGEROUS = "script, iframe, object, embed, base, link, meta[http-equiv], [onerror], "
+			+ "[onclick], [onload], a[href^=javascript], img[src^=javascript]";
+
+	/**
+	 * Markup that Thymeleaf's parser splits differently from a browser (found in review): however
+	 * the template is finished, a browser must find nothing active in the result.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "<script/x>alert(1)</script>", "<p/onclick=alert(1)>a</p>", "<svg/onload=alert(1)>",
+			"<img src=x /onerror=alert(1)>", "<a href=\"x\"/onclick=\"alert(2)\">a</a>",
+			"<a/href=\"javascript:alert(1)\">a</a>", "<iframe/src=\"https://evil.example/\"></iframe>",
+			"<object/data=\"x\"></object>", "<embed/src=\"x\">", "<base/href=\"https://evil.example/\">",
+			"<link/rel=stylesheet href=\"https://evil.example/x.css\">", "<!--><img src=x onerror=alert(1)>-->",
+			"<!---><img src=x onerror=alert(1)>-->", "<?x ><img src=x onerror=alert(1)> ?>",
+			"<textarea/><p title=\"</textarea><img src=x onerror=alert(1)>\">x</p>",
+			"<xmp><p title=\"</xmp><img src=x onerror=alert(1)>\">x</p></xmp>",
+			"<noembed><p title=\"</noembed><img src=x onerror=alert(1)>\">x</p></noembed>",
+			"<title><p title=\"</title><img src=x onerror=alert(1)>\">x</p></title>",
+			"<title/><p title=\"</title><img src=x onerror=alert(1)>\">x</p>",
+			"<meta http-equiv=\"&#114;efresh\" content=\"0;url=https://evil.example/\">",
+			"<meta http-equiv=\"&#9;refresh\" content=\"0;url=https://evil.example/\">", "<!--[(${note})]-->",
+			"<div th:inline=\"text\"><!--[[${note}]]--></div>", "<p>[(${note})]</p>" })
+	void markupParsedDifferentlyByABrowserStaysInactive(String body) {
+		String source = "<html><head><style>p { margin: 0 }</style></head><body>" + body + "</body></html>";
+		MailTemplate template = template("tricky-" + Integer.toHexString(body.hashCode()), source);
+
+		String html = Drafts.renderer()
+			.render(template, Locale.ENGLISH, Map.of("note", "><img src=x onerror=alert(1)>"))
+			.html();
+
+		assertThat(Jsoup.parse(html).select(DANGEROUS)).as(html).isEmpty();
+	}
+
+	@Test
+	void aDoctypeWithAnInternalSubsetOrAStyleEndTagVariantCannotOpenMarkup() {
+		for (String source : List.of(
+				"<!DOCTYPE html [ ><img src=x onerror=alert(1)> ]><html><head><style>p { margin: 0 }</style></head><body><p>a</p></body></html>",
+				"<html><head><style>@media x{</style/><script>alert(1)</script>}</style></head><body><p>a</p></body></html>",
+				"<html><head><style media=\"print and (x)</style><script>alert(1)</script>\">p{}</style></head><body><p>a</p></body></html>")) {
+			String html = Drafts.renderer().render(template("d-" + source.hashCode(), source), Locale.ENGLISH, Map.of())
+				.html();
+
+			assertThat(Jsoup.parse(html).select(DANGEROUS)).as(html).isEmpty();
+		}
+	}
+
+	@Test
+	void outlookConditionalMarkersSurviveAndDataCannotForgeMoreThanAMarker() {
+		String source = "<html><head><style>p { margin: 0 }</style></head><body><![if !mso]><p>web</p><![endif]>"
+				+ "<p th:text=\"${x}\">x</p></body></html>";
+
+		String html = streamed(source, Map.of("x", "<![endif]><img src=x onerror=alert(1)>"));
+
+		assertThat(html).contains("<![if !mso]><p style=\"margin: 0;\">web</p><![endif]>");
+		assertThat(Jsoup.parse(html).select(DANGEROUS)).isEmpty();
+	}
+
+	@Test
+	void selectorsWithOtherWhitespaceOrEscapesStillMatch() {
+		String source = "<html><head><style>div\tspan { color: red } .a\n.b { color: blue } .sm\\:x { color: green }</style>"
+				+ "</head><body><div><span>s</span></div><div class=\"a\"><p class=\"b\">p</p></div>"
+				+ "<p class=\"sm:x\">e</p></body></html>";
+
+		assertSame(source, Map.of());
+		Document doc = Jsoup.parse(streamed(source, Map.of()));
+		assertThat(doc.selectFirst("span").attr("style")).isEqualTo("color: red;");
+		assertThat(doc.selectFirst(".b").attr("style")).isEqualTo("color: blue;");
+		assertThat(doc.select("p").last().attr("style")).isEqualTo("color: green;");
+	}
+
 	@Test
 	void templatesWhoseRulesNeedTheWholeDocumentTakeTheParsedPath() {
 		assertThat(MailHtmlStream.suits("<html><head><style>li:last-child { color: red }</style></head><body></body></html>"))
