@@ -43,12 +43,15 @@ await_drained() { # db total timeout-seconds
 
 # Delivery figures from the stored timestamps: first attempt's start to last final state.
 # Prints "<delivered> <other final> <seconds> <msg/s>".
-drain_figures() { # db
+# With a timestamp, only recipients finished after it and attempts started after it count (the
+# warm-up before it is left out).
+drain_figures() { # db [since]
+	local db=$1 since=${2:--infinity}
 	sql "$db" "select count(*) filter (where r.status = 'delivered'), count(*) filter (where r.status <> 'delivered'),
-	             round(extract(epoch from max(r.final_at) - (select min(started_at) from delivery_attempt))::numeric, 2),
+	             round(extract(epoch from max(r.final_at) - (select min(started_at) from delivery_attempt where started_at > '$since'))::numeric, 2),
 	             round(count(*) filter (where r.status = 'delivered')
-	                   / nullif(extract(epoch from max(r.final_at) - (select min(started_at) from delivery_attempt)), 0))
-	           from recipient r" | tr '|' ' '
+	                   / nullif(extract(epoch from max(r.final_at) - (select min(started_at) from delivery_attempt where started_at > '$since')), 0))
+	           from recipient r where r.final_at > '$since'" | tr '|' ' '
 }
 
 # Recipients with more than one attempt, and attempts in all (proof that nothing was sent twice).
@@ -61,6 +64,14 @@ duplicate_figures() { # db -> "<recipients with >1 attempt> <attempts> <recipien
 # puts them back in one transaction and NOTIFYs, so all instances start on the backlog together.
 hold_recipients() { # db
 	sql "$1" "create table held_recipient as select * from recipient; truncate recipient cascade" >/dev/null
+}
+
+# Puts back only n of the held recipients (a warm-up ahead of the measured backlog).
+release_some() { # db n
+	sql "$1" "begin;
+	          insert into recipient select * from held_recipient order by id limit $2;
+	          delete from held_recipient h using recipient r where h.id = r.id;
+	          notify mailroom_work; commit" >/dev/null
 }
 
 release_held() { # db
