@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.jsoup.select.Elements;
 import org.jsoup.select.Evaluator;
 import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
@@ -50,7 +49,7 @@ final class CssInliner {
 
 	static void inline(Document doc) {
 		StringBuilder kept = new StringBuilder();
-		Map<Rule, Elements> rules = new LinkedHashMap<>();
+		Map<Element, List<Rule>> byElement = new IdentityHashMap<>();
 		int order = 0;
 		for (Element style : doc.select("style")) {
 			if (!screenMedia(style.attr("media"))) {
@@ -63,11 +62,14 @@ final class CssInliner {
 			kept.append(sheet.kept());
 			for (StyleRule rule : sheet.rules()) {
 				// only the body is rendered; a style attribute in <head> is noise
-				rules.put(new Rule(rule.declarations(), rule.specificity(), order++), doc.body().select(rule.evaluator()));
+				Rule cascaded = new Rule(rule.declarations(), rule.specificity(), order++);
+				for (Element e : doc.body().select(rule.evaluator())) {
+					byElement.computeIfAbsent(e, k -> new ArrayList<>()).add(cascaded);
+				}
 			}
 			style.remove();
 		}
-		apply(rules);
+		byElement.forEach((element, matching) -> element.attr("style", cascade(matching, element.attr("style"))));
 		if (!kept.isEmpty()) {
 			doc.head().appendElement("style").attr("type", "text/css")
 				.appendChild(new DataNode("\n" + styleElementText(kept.toString())));
@@ -140,16 +142,6 @@ final class CssInliner {
 		return new StyleSheet(List.copyOf(rules), kept.toString());
 	}
 
-	private static void apply(Map<Rule, Elements> rules) {
-		Map<Element, List<Rule>> byElement = new IdentityHashMap<>();
-		rules.forEach((rule, elements) -> {
-			for (Element e : elements) {
-				byElement.computeIfAbsent(e, k -> new ArrayList<>()).add(rule);
-			}
-		});
-		byElement.forEach((element, matching) -> element.attr("style", cascade(matching, element.attr("style"))));
-	}
-
 	/**
 	 * The style attribute of an element that {@code matching} rules select: sheet rules in cascade
 	 * order, then the element's own {@code style} (which beats sheet rules that are not
@@ -197,7 +189,10 @@ final class CssInliner {
 	 * selector's last compound (its subject), lower case; empty when it names none of them.
 	 */
 	static String subjectKey(String selector) {
-		List<String> compounds = new ArrayList<>();
+		if (selector.indexOf('\\') >= 0) {
+			// escaped characters (.sm\:x): checked for every element rather than decoded here
+			return "";
+		}
 		int depth = 0;
 		int start = 0;
 		for (int i = 0; i < selector.length(); i++) {
@@ -209,16 +204,10 @@ final class CssInliner {
 				depth = Math.max(0, depth - 1);
 			}
 			else if (depth == 0 && (Character.isWhitespace(c) || c == '>' || c == '+' || c == '~')) {
-				compounds.add(selector.substring(start, i));
 				start = i + 1;
 			}
 		}
-		compounds.add(selector.substring(start));
-		if (selector.indexOf('\\') >= 0) {
-			// escaped characters (.sm\:x): checked for every element rather than decoded here
-			return "";
-		}
-		String subject = compounds.get(compounds.size() - 1).replaceAll("\\([^)]*\\)|\\[[^\\]]*\\]", "");
+		String subject = selector.substring(start).replaceAll("\\([^)]*\\)|\\[[^\\]]*\\]", "");
 		Matcher cls = SUBJECT_CLASS.matcher(subject);
 		if (cls.find()) {
 			return "." + cls.group(1).toLowerCase(Locale.ROOT);

@@ -37,15 +37,21 @@ public final class MailFormats {
 			return "";
 		}
 		Currency currency = currency(currencyCode);
+		if (CURRENCY_FORMATS.size() > CURRENCY_FORMATS_LIMIT) {
+			// the locale comes from the request: variants are not a finite set
+			CURRENCY_FORMATS.clear();
+		}
 		return ((NumberFormat) CURRENCY_FORMATS.computeIfAbsent(new CurrencyFormat(locale, currency), MailFormats::create)
 			.clone()).format(decimal(amount));
 	}
 
 	/**
 	 * Configured currency formats by locale and currency; each use takes a clone (formats are not
-	 * thread-safe), which costs a fraction of building one. Locales and currencies are finite sets.
+	 * thread-safe), which costs a fraction of building one. Bounded by clearing.
 	 */
 	private static final Map<CurrencyFormat, NumberFormat> CURRENCY_FORMATS = new ConcurrentHashMap<>();
+
+	private static final int CURRENCY_FORMATS_LIMIT = 1000;
 
 	private record CurrencyFormat(Locale locale, Currency currency) {
 	}

@@ -17,8 +17,6 @@ import org.jsoup.nodes.Element;
  */
 final class MailHtml {
 
-	private static final String REMOVED_ELEMENTS = "script, noscript, iframe, frame, frameset, object, embed, applet, base, "
-			+ "link, meta[http-equiv=refresh]";
 
 	private static final Set<String> URL_ATTRIBUTES = Set.of("href", "src", "action", "formaction", "background",
 			"poster", "cite", "longdesc", "xlink:href");
@@ -37,7 +35,10 @@ final class MailHtml {
 	}
 
 	static void sanitize(Document doc) {
-		doc.select(REMOVED_ELEMENTS).remove();
+		doc.getAllElements()
+			.stream()
+			.filter(e -> removedElement(e.normalName(), e.attr("http-equiv")))
+			.forEach(Element::remove);
 		for (Element e : doc.getAllElements()) {
 			for (Attribute a : List.copyOf(e.attributes().asList())) {
 				String value = attribute(e.normalName(), a.getKey(), a.getValue());

@@ -515,10 +515,20 @@ final class MailHtmlStream {
 				return;
 			}
 			for (Candidate c : candidates) {
-				if (c.predicate().test(element) && !matching.contains(c.rule())) {
+				// a class named twice files the same candidate twice; rules are distinct objects
+				if (!containsSame(matching, c.rule()) && c.predicate().test(element)) {
 					matching.add(c.rule());
 				}
 			}
+		}
+
+		private static boolean containsSame(List<CssInliner.Rule> rules, CssInliner.Rule rule) {
+			for (CssInliner.Rule r : rules) {
+				if (r == rule) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 		private record Candidate(Predicate<Element> predicate, CssInliner.Rule rule) {
