@@ -35,6 +35,7 @@ class RecipientClaims {
 			), expired as (
 			    select id from recipient
 			    where status = 'sending' and claimed_until < :now
+			    order by claimed_until
 			    limit :limit
 			    for update skip locked
 			)
@@ -80,7 +81,7 @@ class RecipientClaims {
 		return jdbc.sql("""
 				update recipient set status = case when attempts > 0 then 'deferred' else 'queued' end,
 				       claimed_by = null, claimed_until = null, updated_at = :now
-				where id in (:ids) and claimed_by = :worker and status = 'sending'""")
+				where id in (:ids) and claimed_by = :worker""")
 			.param("ids", ids)
 			.param("worker", worker)
 			.param("now", Timestamp.from(now))
