@@ -6,7 +6,8 @@
 # One mailroom instance on a fresh database (delivery off unless DELIVERY=true, which relays to
 # smtp-sink), then:
 #   1. POST /messages at maximum throughput: wrk -t$THREADS -c$CONNECTIONS for $DURATION s after a
-#      $WARMUP s warm-up; one recipient, template order-confirmation (about 2 KB of MIME);
+#      warm-up that lasts until the JIT has settled (warm_until_compiled in lib/common.sh: rounds
+#      of $WARMUP_ROUND s, $WARMUP_MIN-$WARMUP_MAX s); one recipient, template order-confirmation (about 2 KB of MIME);
 #   2. POST /messages at a fixed $RATE msg/s for $RATE_SECONDS s (bench/load/FixedRateLoad.java:
 #      latency measured from each request's scheduled time, so stalls are not hidden);
 #   3. POST /messages/batch with $BATCH messages per call (when the build has the endpoint).
@@ -14,11 +15,11 @@
 # messages stored, peak RSS and heap after GC. Targets (issue 9): >= 2,000 msg/s single,
 # >= 15,000 msg/s batch, 0 errors, p99 < 50 ms at 1,000 msg/s offered.
 #
-# Environment: DURATION=30 WARMUP=60 (C2 is still compiling the rendering path after 40 s on 2 cores) THREADS=2 CONNECTIONS=32 RATE=1000 RATE_SECONDS=30
+# Environment: DURATION=30 WARMUP_ROUND=10 WARMUP_MIN=30 WARMUP_MAX=240 JIT_SETTLED=100 THREADS=2 CONNECTIONS=32 RATE=1000 RATE_SECONDS=30
 # BATCH=500 BATCH_CONNECTIONS=4 DELIVERY=false, and those of bench/lib/common.sh (HEAP, JDBC_PARAMS...).
 source "$(dirname "$0")/lib/common.sh"
 DURATION=${DURATION:-30}
-WARMUP=${WARMUP:-60}
+WARMUP_ROUND=${WARMUP_ROUND:-10}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 RATE=${RATE:-1000}
@@ -47,8 +48,9 @@ echo "probe message accepted; rendered MIME $mime_bytes bytes"
 stored() { sql "$db" "select count(*) from message"; }
 field() { sed -nE "s/.*[ ^]$1=([0-9.]+).*/\1/p" <<<" $2" | head -1; }
 
-echo "== warm-up: wrk -t$THREADS -c$CONNECTIONS -d${WARMUP}s"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$LUA" "$url/messages" -- "$BODY" "$API_KEY" >/dev/null
+echo "== warm-up until the JIT settles: wrk -t$THREADS -c$CONNECTIONS in rounds of ${WARMUP_ROUND}s"
+read -r warm_seconds _ < <(warm_until_compiled "$pid" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_ROUND}s" -s "$LUA" \
+	"$url/messages" -- "$BODY" "$API_KEY")
 
 echo "== single: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency POST /messages"
 before=$(stored)
@@ -72,8 +74,9 @@ echo "$fixed stored=$fixed_stored"
 batch_line="not available in this build (POST /messages/batch answered 404/405)"
 probe_batch=$(api_post "$port" /messages/batch "{\"messages\":[$(order_json batch-probe@bench.test)]}")
 if [ "$probe_batch" = 207 ] || [ "$probe_batch" = 202 ] || [ "$probe_batch" = 200 ]; then
-	echo "== batch: wrk -t1 -c$BATCH_CONNECTIONS -d${DURATION}s POST /messages/batch x $BATCH (after a ${WARMUP}s warm-up)"
-	wrk -t1 -c"$BATCH_CONNECTIONS" -d"${WARMUP}s" -s "$LUA" "$url/messages/batch" -- "$BODY" "$API_KEY" "$BATCH" >/dev/null
+	echo "== batch: wrk -t1 -c$BATCH_CONNECTIONS -d${DURATION}s POST /messages/batch x $BATCH (after a warm-up until the JIT settles)"
+	read -r batch_warm_seconds _ < <(warm_until_compiled "$pid" wrk -t1 -c"$BATCH_CONNECTIONS" -d"${WARMUP_ROUND}s" -s "$LUA" \
+		"$url/messages/batch" -- "$BODY" "$API_KEY" "$BATCH")
 	before=$(stored)
 	cpu_start "$db" "$pid"
 	batch=$(wrk -t1 -c"$BATCH_CONNECTIONS" -d"${DURATION}s" --latency --timeout 30s -s "$LUA" "$url/messages/batch" -- "$BODY" "$API_KEY" "$BATCH" \
@@ -84,7 +87,7 @@ if [ "$probe_batch" = 207 ] || [ "$probe_batch" = 202 ] || [ "$probe_batch" = 20
 	batch_cpu="; CPU: $(cpu_since "$db" "$pid" "$batch_stored")"
 	batch_rate=$(calc "round($(field messages "$batch")/$(field seconds "$batch"))")
 	echo "$batch non2xx=${batch_non2xx:-0} stored=$batch_stored"
-	batch_line="$batch_rate msg/s ($(field requests "$batch") calls of $BATCH), p50 $(field p50_ms "$batch") ms, p99 $(field p99_ms "$batch") ms per call, errors $(($(field errors "$batch") + ${batch_non2xx:-0})), stored $batch_stored$batch_cpu"
+	batch_line="$batch_rate msg/s ($(field requests "$batch") calls of $BATCH), p50 $(field p50_ms "$batch") ms, p99 $(field p99_ms "$batch") ms per call (after ${batch_warm_seconds} s of warm-up), errors $(($(field errors "$batch") + ${batch_non2xx:-0})), stored $batch_stored$batch_cpu"
 elif [ "$probe_batch" != 404 ] && [ "$probe_batch" != 405 ]; then
 	batch_line="probe POST /messages/batch answered $probe_batch"
 fi
@@ -97,7 +100,7 @@ cat <<SUMMARY
 
 ==== ingest summary ($(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), -Xmx$HEAP, JDBC ?$JDBC_PARAMS, delivery $DELIVERY)
 message:        order-confirmation, 1 recipient, $mime_bytes bytes of MIME
-single, max:    $single_rate msg/s (wrk -t$THREADS -c$CONNECTIONS ${DURATION}s), p50 $(field p50_ms "$single") ms, p99 $(field p99_ms "$single") ms, errors $(($(field errors "$single") + ${non2xx:-0})), stored $single_stored
+single, max:    $single_rate msg/s (wrk -t$THREADS -c$CONNECTIONS ${DURATION}s, after ${warm_seconds} s of warm-up), p50 $(field p50_ms "$single") ms, p99 $(field p99_ms "$single") ms, errors $(($(field errors "$single") + ${non2xx:-0})), stored $single_stored
                 CPU: $single_cpu
 single, fixed:  offered $RATE msg/s for ${RATE_SECONDS}s: achieved $(field rate "$fixed") msg/s (unsent $(field unsent "$fixed")), p50 $(field p50_ms "$fixed") ms, p99 $(field p99_ms "$fixed") ms, max $(field max_ms "$fixed") ms, errors $(field errors "$fixed"), stored $fixed_stored
 batch:          $batch_line

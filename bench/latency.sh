@@ -9,7 +9,11 @@
 # everything is delivered, prints p50/p95/p99/max of final_at - message.created_at from the
 # stored timestamps, the API's own latency, and the maximum queue depth. Target p99 <= 250 ms.
 #
-# Environment: CONNECTIONS=20 SAMPLE=0.5 WORKERS=64 WARMUP=60 WARMUP_RATE=min(rate,200), and those of bench/lib/common.sh.
+# Before the measured load, the same load runs in rounds of $WARMUP_ROUND s until the JIT has
+# settled (warm_until_compiled in lib/common.sh), and the queue is drained.
+#
+# Environment: CONNECTIONS=20 SAMPLE=0.5 WORKERS=64 WARMUP_ROUND=10 WARMUP_MIN=30 WARMUP_MAX=240
+# JIT_SETTLED=100 WARMUP_RATE=rate, and those of bench/lib/common.sh.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/preload.sh"
 RATE=${1:-500}
@@ -17,8 +21,8 @@ SECONDS_=${2:-60}
 CONNECTIONS=${CONNECTIONS:-20}
 SAMPLE=${SAMPLE:-0.5}
 WORKERS=${WORKERS:-64}
-WARMUP=${WARMUP:-60}
-WARMUP_RATE=${WARMUP_RATE:-$((RATE < 200 ? RATE : 200))}
+WARMUP_ROUND=${WARMUP_ROUND:-10}
+WARMUP_RATE=${WARMUP_RATE:-$RATE}
 BODY="$BENCH_ROOT/bench/load/order-confirmation.json"
 
 bench_init latency
@@ -29,10 +33,11 @@ port=$(free_port)
 start_app main "$db" "$port" true --mailroom.relay.max-connections="$CONNECTIONS"
 pid=$APP_PID
 
-# Warm-up (JIT: C2 is still compiling the rendering path after 40 s on 2 cores; connection pools),
-# at a rate the instance keeps up with; the measured load starts from what is stored after it.
-echo "== warm-up: $WARMUP_RATE msg/s for $WARMUP s"
-java "$BENCH_ROOT/bench/load/FixedRateLoad.java" "$port" /messages "$API_KEY" "$WARMUP_RATE" "$WARMUP" "$BODY" "$WORKERS" warm >/dev/null
+# Warm-up (JIT: C2 compiles the request and delivery paths for over a minute on 2 cores;
+# connection pools); the measured load starts from what is stored after it.
+echo "== warm-up until the JIT settles: $WARMUP_RATE msg/s in rounds of $WARMUP_ROUND s"
+read -r WARMUP _ < <(warm_until_compiled "$pid" java "$BENCH_ROOT/bench/load/FixedRateLoad.java" "$port" /messages \
+	"$API_KEY" "$WARMUP_RATE" "$WARMUP_ROUND" "$BODY" "$WORKERS" warm)
 await_drained "$db" "warm-up" 120 >/dev/null
 warm_until=$(sql "$db" "select max(created_at) from message")
 
