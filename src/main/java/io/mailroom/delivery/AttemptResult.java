@@ -14,6 +14,11 @@ import java.time.Instant;
 public record AttemptResult(Outcome outcome, Integer replyCode, String enhancedCode, String text, String host,
 		Instant startedAt, Duration duration, String transcript) {
 
+	/** When the attempt ended: the server's last reply, or the failure. */
+	public Instant endedAt() {
+		return duration == null ? startedAt : startedAt.plus(duration);
+	}
+
 	public enum Outcome {
 		DELIVERED, DEFERRED, BOUNCED
 	}

@@ -81,9 +81,10 @@ class DeliveryRecorder {
 			set status = u.status, attempts = u.attempts, next_attempt_at = coalesce(u.next_at, ?),
 			    claimed_by = null, claimed_until = null, last_reply_code = u.code, last_enhanced_code = u.enhanced,
 			    last_reply_text = u.text, bounce_kind = u.kind, bounce_category = u.category, updated_at = ?,
-			    final_at = case when u.next_at is null then ?::timestamptz end
-			from unnest(?::uuid[], ?::text[], ?::int[], ?::timestamptz[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[])
-			     as u(id, status, attempts, next_at, code, enhanced, text, kind, category)
+			    final_at = case when u.next_at is null then u.ended_at end
+			from unnest(?::uuid[], ?::text[], ?::int[], ?::timestamptz[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[],
+			            ?::timestamptz[])
+			     as u(id, status, attempts, next_at, code, enhanced, text, kind, category, ended_at)
 			where r.id = u.id and r.claimed_by = ?
 			returning r.id""";
 
@@ -154,7 +155,7 @@ class DeliveryRecorder {
 		for (Decision d : recorded) {
 			Counter.builder("mailroom.deliveries").tag("outcome", d.status()).register(meters).increment();
 			if (d.status().equals("delivered")) {
-				latency.record(Duration.between(d.result().recipient().acceptedAt(), now));
+				latency.record(Duration.between(d.result().recipient().acceptedAt(), endedAt(d.result().attempt(), now)));
 			}
 			if (d.bounce() != null) {
 				Counter.builder("mailroom.bounces").tag("kind", d.bounce().kind()).register(meters).increment();
@@ -191,6 +192,7 @@ class DeliveryRecorder {
 			String[] texts = new String[n];
 			String[] kinds = new String[n];
 			String[] categories = new String[n];
+			Timestamp[] ended = new Timestamp[n];
 			for (int i = 0; i < n; i++) {
 				Decision d = decisions.get(i);
 				AttemptResult a = d.result().attempt();
@@ -203,21 +205,22 @@ class DeliveryRecorder {
 				texts[i] = truncate(a.text(), 2000);
 				kinds[i] = d.bounce() == null ? null : d.bounce().kind();
 				categories[i] = d.bounce() == null ? null : d.bounce().category();
+				ended[i] = Timestamp.from(endedAt(a, now));
 			}
 			Timestamp at = Timestamp.from(now);
 			try (PreparedStatement ps = connection.prepareStatement(UPDATE)) {
 				ps.setTimestamp(1, at);
 				ps.setTimestamp(2, at);
-				ps.setTimestamp(3, at);
-				ps.setArray(4, array(connection, "uuid", ids));
-				ps.setArray(5, array(connection, "text", statuses));
-				ps.setArray(6, array(connection, "int4", attempts));
-				ps.setArray(7, array(connection, "timestamptz", next));
-				ps.setArray(8, array(connection, "int4", codes));
-				ps.setArray(9, array(connection, "text", enhanced));
-				ps.setArray(10, array(connection, "text", texts));
-				ps.setArray(11, array(connection, "text", kinds));
-				ps.setArray(12, array(connection, "text", categories));
+				ps.setArray(3, array(connection, "uuid", ids));
+				ps.setArray(4, array(connection, "text", statuses));
+				ps.setArray(5, array(connection, "int4", attempts));
+				ps.setArray(6, array(connection, "timestamptz", next));
+				ps.setArray(7, array(connection, "int4", codes));
+				ps.setArray(8, array(connection, "text", enhanced));
+				ps.setArray(9, array(connection, "text", texts));
+				ps.setArray(10, array(connection, "text", kinds));
+				ps.setArray(11, array(connection, "text", categories));
+				ps.setArray(12, array(connection, "timestamptz", ended));
 				ps.setString(13, worker);
 				Set<UUID> updated = new HashSet<>();
 				try (ResultSet rs = ps.executeQuery()) {
@@ -290,7 +293,18 @@ class DeliveryRecorder {
 		if (d.nextAttemptAt() != null) {
 			data.put("nextAttemptAt", d.nextAttemptAt().toString());
 		}
-		return new MessageEvent(Ids.next(), r.messageId(), r.id(), d.event(), now, data);
+		return new MessageEvent(Ids.next(), r.messageId(), r.id(), d.event(), endedAt(result, now), data);
+	}
+
+	/**
+	 * When the outcome happened: the end of the attempt (the relay's reply), not the moment this
+	 * batch is recorded, which under load is tens of milliseconds later. A recipient's
+	 * {@code final_at} and its event's time say when it was delivered (bounced, failed), as the
+	 * relay saw it. Never later than {@code now}.
+	 */
+	private static Instant endedAt(AttemptResult attempt, Instant now) {
+		Instant ended = attempt.endedAt();
+		return ended.isAfter(now) ? now : ended;
 	}
 
 	private static Array array(Connection connection, String type, Object[] values) throws SQLException {
