@@ -58,9 +58,12 @@ class DeliveryRecorder {
 
 	}
 
-	/** The final or next state a recipient takes after an attempt. */
+	/**
+	 * The final or next state a recipient takes after an attempt; {@code at} is when the outcome
+	 * happened ({@link #endedAt}).
+	 */
 	private record Decision(Result result, String status, int attempts, Instant nextAttemptAt,
-			BounceClassification.Verdict bounce, String event) {
+			BounceClassification.Verdict bounce, String event, Instant at) {
 
 		boolean isFinal() {
 			return nextAttemptAt == null;
@@ -149,13 +152,13 @@ class DeliveryRecorder {
 			insertAttempts(mine);
 			suppression.bounced(
 					mine.stream().filter(d -> d.bounce() != null).map(DeliveryRecorder::bounce).toList(), now);
-			events.append(mine.stream().map(d -> event(d, now)).toList());
+			events.append(mine.stream().map(DeliveryRecorder::event).toList());
 			return mine;
 		});
 		for (Decision d : recorded) {
 			Counter.builder("mailroom.deliveries").tag("outcome", d.status()).register(meters).increment();
 			if (d.status().equals("delivered")) {
-				latency.record(Duration.between(d.result().recipient().acceptedAt(), endedAt(d.result().attempt(), now)));
+				latency.record(Duration.between(d.result().recipient().acceptedAt(), d.at()));
 			}
 			if (d.bounce() != null) {
 				Counter.builder("mailroom.bounces").tag("kind", d.bounce().kind()).register(meters).increment();
@@ -166,17 +169,18 @@ class DeliveryRecorder {
 	private Decision decide(Result r, Instant now) {
 		AttemptResult result = r.attempt();
 		int attempts = r.recipient().attempts() + 1;
+		Instant at = endedAt(result, now);
 		switch (result.outcome()) {
 			case DELIVERED:
-				return new Decision(r, "delivered", attempts, null, null, MessageEvent.DELIVERED);
+				return new Decision(r, "delivered", attempts, null, null, MessageEvent.DELIVERED, at);
 			case BOUNCED:
 				BounceClassification.Verdict verdict = bounces.classify(
 						result.replyCode() == null ? 550 : result.replyCode(), result.enhancedCode(), result.text());
-				return new Decision(r, "bounced", attempts, null, verdict, MessageEvent.BOUNCED);
+				return new Decision(r, "bounced", attempts, null, verdict, MessageEvent.BOUNCED, at);
 			default:
 				Optional<Instant> next = ladder.next(attempts, now, r.recipient().acceptedAt());
-				return next.map(at -> new Decision(r, "deferred", attempts, at, null, MessageEvent.DEFERRED))
-					.orElseGet(() -> new Decision(r, "failed", attempts, null, null, MessageEvent.FAILED));
+				return next.map(nextAt -> new Decision(r, "deferred", attempts, nextAt, null, MessageEvent.DEFERRED, at))
+					.orElseGet(() -> new Decision(r, "failed", attempts, null, null, MessageEvent.FAILED, at));
 		}
 	}
 
@@ -205,7 +209,7 @@ class DeliveryRecorder {
 				texts[i] = truncate(a.text(), 2000);
 				kinds[i] = d.bounce() == null ? null : d.bounce().kind();
 				categories[i] = d.bounce() == null ? null : d.bounce().category();
-				ended[i] = Timestamp.from(endedAt(a, now));
+				ended[i] = Timestamp.from(d.at());
 			}
 			Timestamp at = Timestamp.from(now);
 			try (PreparedStatement ps = connection.prepareStatement(UPDATE)) {
@@ -279,7 +283,7 @@ class DeliveryRecorder {
 				truncate(d.result().attempt().text(), 500));
 	}
 
-	private static MessageEvent event(Decision d, Instant now) {
+	private static MessageEvent event(Decision d) {
 		ClaimedRecipient r = d.result().recipient();
 		AttemptResult result = d.result().attempt();
 		Map<String, Object> data = EventData.base(Messages.publicId(r.messageId()), r.email(), r.template(), r.tags(),
@@ -293,7 +297,7 @@ class DeliveryRecorder {
 		if (d.nextAttemptAt() != null) {
 			data.put("nextAttemptAt", d.nextAttemptAt().toString());
 		}
-		return new MessageEvent(Ids.next(), r.messageId(), r.id(), d.event(), endedAt(result, now), data);
+		return new MessageEvent(Ids.next(), r.messageId(), r.id(), d.event(), d.at(), data);
 	}
 
 	/**

@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mailroom.common.Ids;
 
 import org.springframework.core.env.Environment;
@@ -43,7 +43,8 @@ public class ApiKeys {
 	public ApiKeys(ApiKeyProperties properties, JdbcClient jdbc, Environment environment) {
 		this.jdbc = jdbc;
 		Duration ttl = properties.apiKeyCacheTtl();
-		this.cacheTtlNanos = ttl == null ? 0 : ttl.toNanos();
+		this.verified = ttl == null || ttl.isZero() || ttl.isNegative() ? null
+				: Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(10_000).build();
 		if (!StringUtils.hasText(properties.apiKey())) {
 			if (!environment.acceptsProfiles(Profiles.of("local"))) {
 				throw new IllegalStateException(
@@ -69,9 +70,8 @@ public class ApiKeys {
 			return Optional.empty();
 		}
 		String lookupId = presented.substring(PREFIX.length(), dot);
-		Verified cached = verified.get(lookupId);
-		long now = System.nanoTime();
-		if (cached != null && now - cached.checkedAt() < cacheTtlNanos) {
+		Verified cached = verified == null ? null : verified.getIfPresent(lookupId);
+		if (cached != null) {
 			// the same salted hash and constant-time comparison as against the row
 			return MessageDigest.isEqual(cached.hash(), hash(cached.salt(), presented)) ? Optional.of(cached.caller())
 					: Optional.empty();
@@ -86,34 +86,23 @@ public class ApiKeys {
 				}
 				Caller caller = new Caller(rs.getObject("id", UUID.class), rs.getString("name"),
 						"test".equals(rs.getString("mode")));
-				remember(lookupId, new Verified(salt, expected, caller, now));
+				if (verified != null) {
+					verified.put(lookupId, new Verified(salt, expected, caller));
+				}
 				return caller;
 			})
 			.optional();
 	}
 
 	/**
-	 * Keys recently found in the database, by lookup id: every request would otherwise cost a
-	 * query. Only keys that matched are kept (with their salt and hash, never the key), so an
-	 * unknown or wrong key is always checked against the database.
+	 * Keys recently found in the database, by lookup id, for {@code mailroom.api-key-cache-ttl}
+	 * (null when it is 0): every request would otherwise cost a query. Only keys that matched are
+	 * kept (with their salt and hash, never the key), so an unknown or wrong key is always checked
+	 * against the database.
 	 */
-	private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+	private final Cache<String, Verified> verified;
 
-	private static final int CACHE_LIMIT = 10_000;
-
-	private final long cacheTtlNanos;
-
-	private record Verified(byte[] salt, byte[] hash, Caller caller, long checkedAt) {
-	}
-
-	private void remember(String lookupId, Verified entry) {
-		if (cacheTtlNanos <= 0) {
-			return;
-		}
-		if (verified.size() >= CACHE_LIMIT) {
-			verified.clear();
-		}
-		verified.put(lookupId, entry);
+	private record Verified(byte[] salt, byte[] hash, Caller caller) {
 	}
 
 	/** A key as listed: never its secret or hash. */
@@ -157,7 +146,9 @@ public class ApiKeys {
 		boolean revoked = jdbc.sql("update api_key set revoked_at = ? where id = ? and revoked_at is null")
 			.params(Timestamp.from(now), id)
 			.update() == 1;
-		verified.values().removeIf(entry -> id.equals(entry.caller().keyId()));
+		if (verified != null) {
+			verified.asMap().values().removeIf(entry -> id.equals(entry.caller().keyId()));
+		}
 		return revoked;
 	}
 

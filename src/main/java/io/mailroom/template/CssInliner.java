@@ -8,10 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -43,9 +44,7 @@ final class CssInliner {
 	 * fixed text (data lands in attributes and text, not in style sheets), so a handful of entries
 	 * serve every message; parsing selectors for each message was most of the inlining cost.
 	 */
-	private static final Map<String, StyleSheet> SHEETS = new ConcurrentHashMap<>();
-
-	private static final int SHEET_CACHE_LIMIT = 500;
+	private static final Cache<String, StyleSheet> SHEETS = Caffeine.newBuilder().maximumSize(500).build();
 
 	static void inline(Document doc) {
 		StringBuilder kept = new StringBuilder();
@@ -99,15 +98,7 @@ final class CssInliner {
 	}
 
 	static StyleSheet sheet(String css) {
-		StyleSheet sheet = SHEETS.get(css);
-		if (sheet == null) {
-			sheet = parse(css);
-			if (SHEETS.size() >= SHEET_CACHE_LIMIT) {
-				SHEETS.clear();
-			}
-			SHEETS.put(css, sheet);
-		}
-		return sheet;
+		return SHEETS.get(css, CssInliner::parse);
 	}
 
 	private static StyleSheet parse(String css) {

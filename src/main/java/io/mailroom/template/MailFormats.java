@@ -14,8 +14,9 @@ import java.time.format.FormatStyle;
 import java.time.temporal.TemporalAccessor;
 import java.util.Currency;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * The {@code #mail} helper of templates: money, numbers and dates formatted for the mail's locale.
@@ -37,21 +38,18 @@ public final class MailFormats {
 			return "";
 		}
 		Currency currency = currency(currencyCode);
-		if (CURRENCY_FORMATS.size() > CURRENCY_FORMATS_LIMIT) {
-			// the locale comes from the request: variants are not a finite set
-			CURRENCY_FORMATS.clear();
-		}
-		return ((NumberFormat) CURRENCY_FORMATS.computeIfAbsent(new CurrencyFormat(locale, currency), MailFormats::create)
-			.clone()).format(decimal(amount));
+		return ((NumberFormat) CURRENCY_FORMATS.get(new CurrencyFormat(locale, currency), MailFormats::create).clone())
+			.format(decimal(amount));
 	}
 
 	/**
 	 * Configured currency formats by locale and currency; each use takes a clone (formats are not
-	 * thread-safe), which costs a fraction of building one. Bounded by clearing.
+	 * thread-safe), which costs a fraction of building one. Bounded: the locale comes from the
+	 * request, so variants are not a finite set.
 	 */
-	private static final Map<CurrencyFormat, NumberFormat> CURRENCY_FORMATS = new ConcurrentHashMap<>();
-
-	private static final int CURRENCY_FORMATS_LIMIT = 1000;
+	private static final Cache<CurrencyFormat, NumberFormat> CURRENCY_FORMATS = Caffeine.newBuilder()
+		.maximumSize(1000)
+		.build();
 
 	private record CurrencyFormat(Locale locale, Currency currency) {
 	}

@@ -17,7 +17,6 @@ import org.jsoup.nodes.Element;
  */
 final class MailHtml {
 
-
 	private static final Set<String> URL_ATTRIBUTES = Set.of("href", "src", "action", "formaction", "background",
 			"poster", "cite", "longdesc", "xlink:href");
 

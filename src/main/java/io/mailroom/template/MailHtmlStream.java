@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jsoup.nodes.Element;
 import org.jsoup.parser.Tag;
 import org.jsoup.select.Collector;
@@ -70,9 +71,7 @@ final class MailHtmlStream {
 			"meta", "param", "source", "track", "wbr");
 
 	/** jsoup tags by name: {@code new Element(name)} looks its tag up in a fresh tag set each time. */
-	private static final Map<String, Tag> TAGS = new ConcurrentHashMap<>();
-
-	private static final int TAG_CACHE_LIMIT = 500;
+	private static final Cache<String, Tag> TAGS = Caffeine.newBuilder().maximumSize(500).build();
 
 	/** Elements whose content a browser reads as plain text, not markup: it is not escaped. */
 	private static final Set<String> RAW_TEXT = Set.of("style", "script", "xmp", "iframe", "noembed", "noframes",
@@ -417,14 +416,7 @@ final class MailHtmlStream {
 		 */
 		private <T extends IProcessableElementTag> T finish(T tag, String name, boolean container) {
 			IModelFactory factory = getContext().getModelFactory();
-			Tag jsoupTag = TAGS.get(name);
-			if (jsoupTag == null) {
-				jsoupTag = Tag.valueOf(name);
-				if (TAGS.size() < TAG_CACHE_LIMIT) {
-					TAGS.put(name, jsoupTag);
-				}
-			}
-			Element element = new Element(jsoupTag, "");
+			Element element = new Element(TAGS.get(name, Tag::valueOf), "");
 			String ownStyle = null;
 			for (IAttribute attribute : tag.getAllAttributes()) {
 				String key = attribute.getAttributeCompleteName();

@@ -3,8 +3,9 @@ package io.mailroom.template;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.thymeleaf.exceptions.TemplateProcessingException;
 import org.thymeleaf.templatemode.TemplateMode;
 
@@ -23,12 +24,9 @@ final class MailRenderer {
 
 	/**
 	 * Whether each HTML source can be finished while written ({@link MailHtmlStream#suits}), by
-	 * the source text (the same String instance each time, so its hash is cached). Bounded by
-	 * clearing.
+	 * the source text (the same String instance each time, so its hash is cached).
 	 */
-	private final Map<String, Boolean> streams = new ConcurrentHashMap<>();
-
-	private static final int STREAMS_LIMIT = 2000;
+	private final Cache<String, Boolean> streams = Caffeine.newBuilder().maximumSize(2000).build();
 
 	MailRenderer(SandboxedTemplateEngine engine, Duration timeout, long maxOutputChars) {
 		this.engine = engine;
@@ -50,10 +48,7 @@ final class MailRenderer {
 		String subject = oneLine(run(cacheName + "subject", source.subject(), TemplateMode.TEXT, renderLocale, model,
 				budget));
 		String html;
-		if (streams.size() > STREAMS_LIMIT) {
-			streams.clear();
-		}
-		if (streams.computeIfAbsent(source.html(), MailHtmlStream::suits)) {
+		if (streams.get(source.html(), MailHtmlStream::suits)) {
 			html = MailHtmlStream.during(
 					() -> run(cacheName + "html", source.html(), TemplateMode.HTML, renderLocale, model, budget));
 		}
