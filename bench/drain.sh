@@ -17,7 +17,8 @@
 # been running has its delivery path compiled; WARMUP_N=0 measures a cold start.
 #
 # Environment: CONNECTIONS=20 SESSIONS=20 SIZE=2000 (smtp-source message size) MATCHED=1
-# TIMEOUT=1200 WARMUP_N=20000, and those of bench/lib/common.sh.
+# TIMEOUT=1200 WARMUP_N=20000 PERF=1 (a system-wide `perf record` of the measured drain; the JVM
+# gets -XX:+PreserveFramePointer and a perf map at exit), and those of bench/lib/common.sh.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/preload.sh"
 N=${1:-100000}
@@ -29,6 +30,9 @@ MATCHED=${MATCHED:-1}
 WARMUP_N=${WARMUP_N:-20000}
 
 bench_init drain
+if [ "${PERF:-0}" = 1 ]; then
+	JAVA_EXTRA="${JAVA_EXTRA:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer"
+fi
 create_db
 db=$DB
 preload "$db" $((N + WARMUP_N))
@@ -60,9 +64,18 @@ fi
 since=$(sql "$db" "select coalesce(max(final_at), '-infinity') from recipient")
 sink_before=$(sink_count)
 cpu_start "$db" "$pid"
+if [ "${PERF:-0}" = 1 ]; then
+	# the whole machine while the measured backlog drains: mailroom, PostgreSQL, smtp-sink, kernel
+	perf record -a -g -F 499 -o "$RUN_DIR/perf.data" >"$RUN_DIR/perf.log" 2>&1 &
+	perf_pid=$!
+fi
 release_held "$db"
 drained=ok
 await_drained "$db" "$N" "$TIMEOUT" || drained="TIMED OUT"
+if [ "${PERF:-0}" = 1 ]; then
+	kill -INT "$perf_pid" && wait "$perf_pid" || true
+	echo "perf profile: $RUN_DIR/perf.data (perf report -i … --sort comm,dso,sym)"
+fi
 cpu=$(cpu_since "$db" "$pid" "$N")
 rss=$(peak_rss_mib "$pid")
 sleep 0.5

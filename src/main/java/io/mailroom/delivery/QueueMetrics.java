@@ -4,8 +4,10 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,12 +22,19 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Queue gauges from one cheap query on a timer (not one query per scrape and status):
+ * Queue gauges from a few cheap queries on a timer (not one query per scrape and status):
  * {@code mailroom.queue.depth{status}} and {@code mailroom.queue.oldest.age}, how long the
  * longest-waiting undelivered recipient has waited since it first became due (accepted, or its
  * {@code sendAt}). A deferred recipient keeps its age while it waits out a retry delay: counting
  * from its next attempt would make it look fresh after every failure, and the age alert would never
  * fire while the relay is down. Scheduled recipients are not old before they are due.
+ * <p>
+ * The cost must not grow with the backlog's size beyond a count: the gauges are refreshed most
+ * during an outage or a burst, when the database has the least to spare. (Joining every waiting
+ * recipient with its message took 250 ms of three PostgreSQL processes every 10 s with 300,000
+ * queued.) The oldest age reads waiting recipients in creation order and stops as soon as the
+ * next one was created after the oldest start found: a recipient's wait never starts before its
+ * creation.
  */
 @Component
 class QueueMetrics {
@@ -33,6 +42,8 @@ class QueueMetrics {
 	private static final Logger log = LoggerFactory.getLogger(QueueMetrics.class);
 
 	static final List<String> STATUSES = List.of("scheduled", "queued", "deferred", "sending");
+
+	private static final int OLDEST_PAGE = 100;
 
 	private final JdbcClient jdbc;
 
@@ -70,26 +81,80 @@ class QueueMetrics {
 	void refresh() {
 		Instant now = clock.instant();
 		try {
-			Map<String, Long> counts = new java.util.HashMap<>();
-			Timestamp[] oldest = new Timestamp[1];
+			Map<String, Long> counts = new HashMap<>();
 			jdbc.sql("""
-					select r.status, count(*),
-					       min(coalesce(m.send_at, r.created_at)) filter (where r.status <> 'scheduled' or r.next_attempt_at <= :now)
-					from recipient r join message m on m.id = r.message_id
-					where r.status in ('scheduled', 'queued', 'deferred', 'sending')
-					group by r.status""").param("now", Timestamp.from(now)).query(rs -> {
+					select status, count(*) from recipient
+					where status in ('scheduled', 'queued', 'deferred', 'sending')
+					group by status""").query(rs -> {
 				counts.put(rs.getString(1), rs.getLong(2));
-				Timestamp t = rs.getTimestamp(3);
-				if (t != null && (oldest[0] == null || t.before(oldest[0]))) {
-					oldest[0] = t;
-				}
 			});
 			STATUSES.forEach(s -> depth.get(s).set(counts.getOrDefault(s, 0L)));
-			oldestAgeSeconds.set(oldest[0] == null ? 0 : Math.max(0, Duration.between(oldest[0].toInstant(), now).toSeconds()));
+			Instant oldest = oldestWaitStart(now);
+			oldestAgeSeconds.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toSeconds()));
 		}
 		catch (RuntimeException ex) {
 			log.debug("Queue metrics not refreshed: {}", ex.getMessage());
 		}
+	}
+
+	/** When the longest wait of a recipient not yet final began; null when none waits. */
+	private Instant oldestWaitStart(Instant now) {
+		Instant oldest = earlier(oldestInCreationOrder("queued"), oldestInCreationOrder("deferred"));
+		// being sent: as many as the workers hold claimed, a few batches each
+		oldest = earlier(oldest, jdbc.sql("""
+				select min(coalesce(m.send_at, r.created_at)) from recipient r join message m on m.id = r.message_id
+				where r.status = 'sending'""").query(Timestamp.class).optional().map(Timestamp::toInstant).orElse(null));
+		// scheduled and due but not claimed yet: only while delivery is behind
+		return earlier(oldest, jdbc.sql("""
+				select min(coalesce(m.send_at, r.created_at)) from recipient r join message m on m.id = r.message_id
+				where r.status = 'scheduled' and r.next_attempt_at <= :now""")
+			.param("now", Timestamp.from(now))
+			.query(Timestamp.class)
+			.optional()
+			.map(Timestamp::toInstant)
+			.orElse(null));
+	}
+
+	/**
+	 * The earliest wait start among recipients of one status, read in creation order through
+	 * {@code recipient_status_created_idx} a page at a time. Usually one row: its message had no
+	 * {@code sendAt}, so its wait began at its creation and every later row was created later.
+	 * Paging past a page's last (created_at, message_id) may skip that message's other recipients;
+	 * they share its start.
+	 */
+	private Instant oldestInCreationOrder(String status) {
+		record Row(Instant created, UUID messageId, Instant start) {
+		}
+		Instant oldest = null;
+		Row last = null;
+		while (true) {
+			List<Row> page = jdbc.sql("""
+					select r.created_at, r.message_id, coalesce(m.send_at, r.created_at)
+					from recipient r join message m on m.id = r.message_id
+					where r.status = '%s' %s
+					order by r.created_at, r.message_id
+					limit %d""".formatted(status, last == null ? "" : "and (r.created_at, r.message_id) > (:created, :message)",
+					OLDEST_PAGE))
+				.params(last == null ? Map.of()
+						: Map.of("created", Timestamp.from(last.created()), "message", last.messageId()))
+				.query((rs, n) -> new Row(rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class),
+						rs.getTimestamp(3).toInstant()))
+				.list();
+			for (Row row : page) {
+				if (oldest != null && !row.created().isBefore(oldest)) {
+					return oldest;
+				}
+				oldest = earlier(oldest, row.start());
+			}
+			if (page.size() < OLDEST_PAGE) {
+				return oldest;
+			}
+			last = page.get(page.size() - 1);
+		}
+	}
+
+	private static Instant earlier(Instant a, Instant b) {
+		return a == null ? b : b == null || a.isBefore(b) ? a : b;
 	}
 
 }

@@ -58,6 +58,42 @@ class QueueAgeDuringOutageTests {
 		assertThat(meters.get("mailroom.queue.oldest.age").gauge().value()).isGreaterThanOrEqualTo(20 * 60);
 	}
 
+	/**
+	 * The age is read in creation order with an early stop. A recipient created first need not
+	 * have waited longest: its message's sendAt may have come later than the creation of others.
+	 * 150 such queued recipients (more than a page) come before the one that waited longest.
+	 */
+	@Test
+	void recipientsCreatedEarlierButDueLaterDoNotHideTheLongestWait() {
+		Instant now = clock.instant();
+		jdbc.sql("update recipient set status = 'delivered', final_at = created_at where final_at is null").update();
+		Api api = new Api(port);
+		String batch = "{\"messages\": [" + String.join(",", java.util.Collections.nCopies(150,
+				Payloads.alert("scheduled-earlier@example.com", "created an hour ago, due 5 minutes ago"))) + "]}";
+		assertThat(api.post("/messages/batch", batch).status()).isEqualTo(202);
+		jdbc.sql("update message set created_at = ?, send_at = ? where id in (select message_id from recipient where email = ?)")
+			.params(Timestamp.from(now.minus(Duration.ofHours(1))), Timestamp.from(now.minus(Duration.ofMinutes(5))),
+					"scheduled-earlier@example.com")
+			.update();
+		jdbc.sql("update recipient set created_at = ?, next_attempt_at = ? where email = ?")
+			.params(Timestamp.from(now.minus(Duration.ofHours(1))), Timestamp.from(now.plus(Duration.ofMinutes(5))),
+					"scheduled-earlier@example.com")
+			.update();
+		String id = api.post("/messages", Payloads.alert("waiting-longest@example.com", "accepted 30 minutes ago"))
+			.json()
+			.get("id")
+			.asString();
+		jdbc.sql("update recipient set created_at = ?, next_attempt_at = ? where message_id = ?")
+			.params(Timestamp.from(now.minus(Duration.ofMinutes(30))), Timestamp.from(now.plus(Duration.ofMinutes(5))),
+					Ids.parse("msg", id))
+			.update();
+
+		queueMetrics.refresh();
+
+		assertThat(meters.get("mailroom.queue.oldest.age").gauge().value()).isBetween(30 * 60.0, 31 * 60.0);
+		assertThat(meters.get("mailroom.queue.depth").tag("status", "queued").gauge().value()).isEqualTo(151);
+	}
+
 	@Test
 	void scheduledMessageIsNotOldBeforeItIsDue() {
 		Instant now = clock.instant();
