@@ -27,8 +27,10 @@ final class MessageBody {
 	 * @param longestLine octets of the longest line, without its line break
 	 * @param eightBitBody a byte above 127 anywhere (needs 8BITMIME, RFC 6152)
 	 * @param eightBitHeaders a byte above 127 in the header section (needs SMTPUTF8, RFC 6532)
+	 * @param wireReady every line break already CRLF, the last line ended by one, and no line
+	 * starting with "." — the bytes go on the wire as they are (what our own MIME composer writes)
 	 */
-	record Shape(long size, int longestLine, boolean eightBitBody, boolean eightBitHeaders) {
+	record Shape(long size, int longestLine, boolean eightBitBody, boolean eightBitHeaders, boolean wireReady) {
 	}
 
 	static Shape inspect(byte[] message) {
@@ -38,12 +40,15 @@ final class MessageBody {
 		boolean eightBit = false;
 		boolean eightBitHeaders = false;
 		boolean inHeaders = true;
+		boolean wireReady = true;
 		int i = 0;
 		int n = message.length;
 		while (i < n) {
 			byte b = message[i];
 			if (b == '\r' || b == '\n') {
-				i += (b == '\r' && i + 1 < n && message[i + 1] == '\n') ? 2 : 1;
+				boolean crlf = b == '\r' && i + 1 < n && message[i + 1] == '\n';
+				wireReady &= crlf;
+				i += crlf ? 2 : 1;
 				size += lineLength + 2;
 				if (lineLength > longest) {
 					longest = lineLength;
@@ -53,6 +58,9 @@ final class MessageBody {
 				}
 				lineLength = 0;
 				continue;
+			}
+			if (lineLength == 0 && b == '.') {
+				wireReady = false;
 			}
 			if (b < 0) {
 				eightBit = true;
@@ -66,12 +74,26 @@ final class MessageBody {
 		if (lineLength > 0) {
 			size += lineLength + 2;
 			longest = Math.max(longest, lineLength);
+			wireReady = false;
 		}
-		return new Shape(size, longest, eightBit, eightBitHeaders);
+		return new Shape(size, longest, eightBit, eightBitHeaders, wireReady);
 	}
 
 	/** Writes the normalised, dot-stuffed message and the terminating "." line. */
 	static void write(byte[] message, OutputStream out) throws IOException {
+		write(message, inspect(message), out);
+	}
+
+	/**
+	 * Writes the normalised, dot-stuffed message and the terminating "." line; a message whose
+	 * {@link Shape#wireReady shape} needs no change is written in one piece.
+	 */
+	static void write(byte[] message, Shape shape, OutputStream out) throws IOException {
+		if (shape.wireReady()) {
+			out.write(message);
+			out.write(TERMINATOR);
+			return;
+		}
 		int n = message.length;
 		int lineStart = 0;
 		int i = 0;

@@ -430,7 +430,7 @@ public final class SmtpConnection implements AutoCloseable {
 		transcript.client("<message body, " + shape.size() + " bytes>");
 		transcript.client(".");
 		writeTimeoutNanos = timeouts.dataBlock().toNanos();
-		MessageBody.write(message, out);
+		MessageBody.write(message, shape, out);
 		out.flush();
 		stage = "end of data";
 		SmtpReply reply = read(timeouts.dataTerm());
