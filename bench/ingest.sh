@@ -16,7 +16,8 @@
 # >= 15,000 msg/s batch, 0 errors, p99 < 50 ms at 1,000 msg/s offered.
 #
 # Environment: DURATION=30 WARMUP_ROUND=10 WARMUP_MIN=30 WARMUP_MAX=240 JIT_SETTLED=100 THREADS=2 CONNECTIONS=32 RATE=1000 RATE_SECONDS=30
-# BATCH=500 BATCH_CONNECTIONS=4 DELIVERY=false, and those of bench/lib/common.sh (HEAP, JDBC_PARAMS...).
+# BATCH=500 BATCH_CONNECTIONS=4 DELIVERY=false PERF=1 (a system-wide `perf record` of the single run, into
+# the run directory), and those of bench/lib/common.sh (HEAP, JDBC_PARAMS...).
 source "$(dirname "$0")/lib/common.sh"
 DURATION=${DURATION:-30}
 WARMUP_ROUND=${WARMUP_ROUND:-10}
@@ -32,6 +33,9 @@ LUA="$BENCH_ROOT/bench/load/post-messages.lua"
 command -v wrk >/dev/null || { echo "wrk missing (apt-get install -y wrk)" >&2; exit 2; }
 
 bench_init ingest
+if [ "${PERF:-0}" = 1 ]; then
+	JAVA_EXTRA="${JAVA_EXTRA:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer"
+fi
 create_db
 db=$DB
 [ "$DELIVERY" = true ] && start_sink
@@ -55,6 +59,10 @@ read -r warm_seconds _ < <(warm_until_compiled "$pid" wrk -t"$THREADS" -c"$CONNE
 echo "== single: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency POST /messages"
 before=$(stored)
 cpu_start "$db" "$pid"
+if [ "${PERF:-0}" = 1 ]; then
+	# the whole machine during the single-request run: mailroom, PostgreSQL, wrk, kernel
+	perf record -a -g -F 499 -o "$RUN_DIR/perf.data" -- sleep "$DURATION" >"$RUN_DIR/perf.log" 2>&1 &
+fi
 single=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$LUA" "$url/messages" -- "$BODY" "$API_KEY" \
 	| tee "$RUN_DIR/wrk-single.txt" | grep '^RESULT')
 non2xx=$(grep -o 'Non-2xx or 3xx responses: [0-9]*' "$RUN_DIR/wrk-single.txt" | grep -o '[0-9]*$' || echo 0)
