@@ -87,8 +87,10 @@ final class CssInliner {
 	private static final Pattern MEDIA_BREAKOUT = Pattern.compile("[<>{};]");
 
 	/** Kept CSS as the text of a {@code <style>} element: nothing in it may end the element. */
+	private static final Pattern STYLE_END = Pattern.compile("(?i)</(style)");
+
 	static String styleElementText(String kept) {
-		return kept.replaceAll("(?i)</(style)", "<\\\\/$1");
+		return STYLE_END.matcher(kept).replaceAll("<\\\\/$1");
 	}
 
 	/** Whether a {@code <style media>} applies to the screen, so its rules can be inlined. */

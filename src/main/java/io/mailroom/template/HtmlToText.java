@@ -2,6 +2,7 @@ package io.mailroom.template;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Element;
@@ -15,6 +16,10 @@ import org.jsoup.nodes.TextNode;
  * and nothing that was hidden in the HTML (preheaders).
  */
 final class HtmlToText {
+
+	private static final Pattern WHITE_SPACE_PRE = Pattern.compile("white-space\\s*:\\s*pre");
+
+	private static final Pattern SPACES = Pattern.compile("\\s+");
 
 	private static final Set<String> BLOCKS = Set.of("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tbody",
 			"thead", "tfoot", "tr", "ul", "ol", "li", "blockquote", "pre", "hr", "section", "article", "header",
@@ -63,7 +68,7 @@ final class HtmlToText {
 			default:
 				break;
 		}
-		boolean pre = preformatted || tag.equals("pre") || style(e).matches("(?s).*white-space\\s*:\\s*pre.*");
+		boolean pre = preformatted || tag.equals("pre") || WHITE_SPACE_PRE.matcher(style(e)).find();
 		if (BLOCKS.contains(tag)) {
 			out.block(PARAGRAPHS.contains(tag) ? 2 : 1);
 		}
@@ -112,7 +117,7 @@ final class HtmlToText {
 			if (!verbatim) {
 				boolean leading = !s.isEmpty() && Character.isWhitespace(s.charAt(0));
 				boolean trailing = !s.isEmpty() && Character.isWhitespace(s.charAt(s.length() - 1));
-				s = s.replaceAll("\\s+", " ").strip();
+				s = SPACES.matcher(s).replaceAll(" ").strip();
 				if (s.isEmpty()) {
 					spaceBefore |= leading || trailing;
 					return;

@@ -495,11 +495,29 @@ final class MailHtmlStream {
 			}
 			String classes = element.className();
 			if (!classes.isEmpty()) {
-				for (String c : classes.trim().split("\\s+")) {
-					collect(byKey.get("." + c.toLowerCase(Locale.ROOT)), element, matching);
+				// as classes.trim().split("\\s+"), which compiled the pattern on every call
+				String trimmed = classes.trim();
+				int n = trimmed.length();
+				int i = 0;
+				while (i < n) {
+					while (i < n && regexSpace(trimmed.charAt(i))) {
+						i++;
+					}
+					int start = i;
+					while (i < n && !regexSpace(trimmed.charAt(i))) {
+						i++;
+					}
+					if (i > start) {
+						collect(byKey.get("." + trimmed.substring(start, i).toLowerCase(Locale.ROOT)), element, matching);
+					}
 				}
 			}
 			return matching;
+		}
+
+		/** {@code \s} of a regular expression. */
+		private static boolean regexSpace(char c) {
+			return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
 		}
 
 		private static void collect(List<Candidate> candidates, Element element, List<CssInliner.Rule> matching) {

@@ -106,8 +106,10 @@ final class MailRenderer {
 	}
 
 	/** A subject is one header line: folding whitespace from the template collapses to spaces. */
+	private static final java.util.regex.Pattern SPACE_RUNS = java.util.regex.Pattern.compile("[\\s\\u0000]+");
+
 	static String oneLine(String s) {
-		return s.replaceAll("[\\s\\u0000]+", " ").strip();
+		return SPACE_RUNS.matcher(s).replaceAll(" ").strip();
 	}
 
 }
