@@ -23,6 +23,12 @@ public final class RenderBenchmark {
 		measure(templates, "alert", SampleModels.alert("critical"), rounds);
 	}
 
+	/** A rendered order confirmation, for benchmarks of what follows rendering. */
+	public static RenderedTemplate sampleOrderConfirmation() {
+		return new TemplateCatalog(new TemplateProperties(null, null, null)).render("order-confirmation",
+				Locale.ENGLISH, SampleModels.order());
+	}
+
 	private static void measure(MailTemplates templates, String name, Map<String, Object> data, int rounds) {
 		for (int i = 0; i < rounds; i++) {
 			templates.render(name, i % 2 == 0 ? Locale.ENGLISH : Locale.GERMAN, data);
