@@ -62,9 +62,14 @@ cpu_start "$db" "$pid"
 if [ "${PERF:-0}" = 1 ]; then
 	# the whole machine during the single-request run: mailroom, PostgreSQL, wrk, kernel
 	perf record -a -g -F 499 -o "$RUN_DIR/perf.data" -- sleep "$DURATION" >"$RUN_DIR/perf.log" 2>&1 &
+	perf_pid=$!
 fi
 single=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$LUA" "$url/messages" -- "$BODY" "$API_KEY" \
 	| tee "$RUN_DIR/wrk-single.txt" | grep '^RESULT')
+if [ "${PERF:-0}" = 1 ]; then
+	wait "$perf_pid" || true
+	echo "perf profile: $RUN_DIR/perf.data (perf report -i … --sort comm,dso,sym)"
+fi
 non2xx=$(grep -o 'Non-2xx or 3xx responses: [0-9]*' "$RUN_DIR/wrk-single.txt" | grep -o '[0-9]*$' || echo 0)
 sleep 1
 single_stored=$(($(stored) - before))

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -46,6 +47,9 @@ class QueueMetrics {
 
 	private static final int OLDEST_PAGE = 100;
 
+	/** Pages read in creation order before the oldest wait is taken from an aggregate instead. */
+	int maxPages = 10;
+
 	/*
 	 * The message's sendAt as a subquery per row read, not a join: a join let the planner, with
 	 * statistics from when the table was smaller, hash the whole message table (185 ms per call
@@ -65,7 +69,10 @@ class QueueMetrics {
 
 	QueueMetrics(JdbcClient jdbc, TransactionTemplate transactions, Clock clock, MeterRegistry meters) {
 		this.jdbc = jdbc;
-		this.transactions = transactions;
+		// one snapshot for all the gauges' statements, as when they were one statement
+		this.transactions = new TransactionTemplate(transactions.getTransactionManager());
+		this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+		this.transactions.setReadOnly(true);
 		this.clock = clock;
 		for (String status : STATUSES) {
 			AtomicLong value = new AtomicLong();
@@ -147,7 +154,7 @@ class QueueMetrics {
 		}
 		Instant oldest = null;
 		Row last = null;
-		while (true) {
+		for (int pages = 0; pages < maxPages; pages++) {
 			List<Row> page = jdbc.sql("""
 					select r.created_at, r.message_id, coalesce(%s, r.created_at)
 					from recipient r
@@ -171,6 +178,11 @@ class QueueMetrics {
 			}
 			last = page.get(page.size() - 1);
 		}
+		// Many recipients created before the oldest start found, all with a later sendAt (a large
+		// scheduled campaign sent back to the queue by an outage): one aggregate over the status
+		// rather than thousands of pages.
+		return jdbc.sql("select min(coalesce(%s, r.created_at)) from recipient r where r.status = '%s'"
+			.formatted(SEND_AT, status)).query(Timestamp.class).optional().map(Timestamp::toInstant).orElse(null);
 	}
 
 	private static Instant earlier(Instant a, Instant b) {

@@ -86,9 +86,9 @@ final class CssInliner {
 
 	private static final Pattern MEDIA_BREAKOUT = Pattern.compile("[<>{};]");
 
-	/** Kept CSS as the text of a {@code <style>} element: nothing in it may end the element. */
 	private static final Pattern STYLE_END = Pattern.compile("(?i)</(style)");
 
+	/** Kept CSS as the text of a {@code <style>} element: nothing in it may end the element. */
 	static String styleElementText(String kept) {
 		return STYLE_END.matcher(kept).replaceAll("<\\\\/$1");
 	}

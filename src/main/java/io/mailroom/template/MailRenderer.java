@@ -105,9 +105,9 @@ final class MailRenderer {
 		return path.substring(0, end);
 	}
 
-	/** A subject is one header line: folding whitespace from the template collapses to spaces. */
 	private static final java.util.regex.Pattern SPACE_RUNS = java.util.regex.Pattern.compile("[\\s\\u0000]+");
 
+	/** A subject is one header line: folding whitespace from the template collapses to spaces. */
 	static String oneLine(String s) {
 		return SPACE_RUNS.matcher(s).replaceAll(" ").strip();
 	}

@@ -75,7 +75,11 @@ final class RenderBudget {
 			cpuDeadline = THREADS.getCurrentThreadCpuTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
 		}
 		try {
-			return work.get();
+			T result = work.get();
+			// the last checks before the end may have skipped the clocks: an overrun is refused
+			// however few checks followed it
+			checkClocks(true);
+			return result;
 		}
 		finally {
 			if (previous == null) {
@@ -92,16 +96,20 @@ final class RenderBudget {
 		// the monotonic clock, read on each of them, was 3 % of all CPU under ingest load. The
 		// clocks are read on every CLOCK_EVERY-th check; the work between two reads is a few
 		// writes or expression evaluations.
-		if ((++checks & (CLOCK_EVERY - 1)) != 0) {
+		if (this == UNLIMITED || (++checks & (CLOCK_EVERY - 1)) != 0) {
 			return;
 		}
+		checkClocks(false);
+	}
+
+	private void checkClocks(boolean readCpu) {
 		long now = System.nanoTime();
 		if (now - wallDeadline > 0) {
 			throw exceeded();
 		}
 		// the thread's CPU clock is a system call (about a microsecond), and Thymeleaf writes in
 		// small pieces: it is read at most every CPU_CHECK_NANOS of wall time
-		if (CPU_TIME && cpuDeadline != Long.MAX_VALUE && now - lastCpuCheck >= CPU_CHECK_NANOS) {
+		if (CPU_TIME && cpuDeadline != Long.MAX_VALUE && (readCpu || now - lastCpuCheck >= CPU_CHECK_NANOS)) {
 			lastCpuCheck = now;
 			if (THREADS.getCurrentThreadCpuTime() > cpuDeadline) {
 				throw exceeded();

@@ -44,6 +44,22 @@ class RenderBudgetTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
 	}
 
+	/** The clocks are read on every 16th check only; a rendering that ends right after overrunning is refused all the same. */
+	@Test
+	void renderingThatOverrunsJustBeforeItEndsIsRefused() {
+		RenderBudget budget = new RenderBudget(Duration.ofMillis(50), Long.MAX_VALUE);
+
+		assertThatThrownBy(() -> budget.enforce(() -> {
+			long until = System.nanoTime() + Duration.ofMillis(600).toNanos();
+			long spins = 0;
+			while (System.nanoTime() < until) {
+				spins++; // CPU, with no check on the way
+			}
+			budget.check();
+			return spins;
+		})).isInstanceOf(RenderBudget.Exceeded.class);
+	}
+
 	@Test
 	void renderingThatWaitsFarLongerThanTheTimeoutIsStillRefused() {
 		RenderBudget budget = new RenderBudget(Duration.ofMillis(20), Long.MAX_VALUE);
