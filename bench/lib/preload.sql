@@ -27,7 +27,8 @@ insert into recipient (id, message_id, seq, kind, email, name, domain, status, p
 select c.recipient_id, c.message_id, 0, 'to', c.email, r.name, 'bench.test', 'queued', r.priority, now(), now(), now()
 from clone c, seed_recipient r;
 
-insert into message_event (id, message_id, recipient_id, type, occurred_at, data)
+insert into message_event (id, message_id, recipient_id, type, occurred_at, data, fanned_out)
 select c.event_id, c.message_id, c.recipient_id, 'message.queued', now(),
-  e.data || jsonb_build_object('messageId', 'msg_' || replace(c.message_id::text, '-', ''), 'recipient', c.email)
+  e.data || jsonb_build_object('messageId', 'msg_' || replace(c.message_id::text, '-', ''), 'recipient', c.email),
+  not exists (select 1 from webhook_endpoint where enabled)
 from clone c, seed_event e;

@@ -1,5 +1,7 @@
 package io.mailroom.webhook;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +11,11 @@ import io.mailroom.common.Ids;
 import io.mailroom.support.Api;
 import io.mailroom.support.MailroomTest;
 import io.mailroom.support.Payloads;
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.AfterEach;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,12 +38,28 @@ class WebhookOutboxTests {
 	@Autowired
 	Clock clock;
 
+	@Autowired
+	DataSource dataSource;
+
 	UUID endpoint;
 
 	@AfterEach
 	void removeEndpoint() {
-		if (endpoint != null) {
-			jdbc.sql("delete from webhook_endpoint where id = ?").param(endpoint).update();
+		if (endpoint == null) {
+			return;
+		}
+		// the dispatcher may be recording an attempt to this endpoint right now: a deadlock with
+		// the cascading delete is retried, as any deadlock victim would be
+		for (int attempt = 1;; attempt++) {
+			try {
+				jdbc.sql("delete from webhook_endpoint where id = ?").param(endpoint).update();
+				return;
+			}
+			catch (org.springframework.dao.PessimisticLockingFailureException ex) {
+				if (attempt == 5) {
+					throw ex;
+				}
+			}
 		}
 	}
 
@@ -80,6 +102,54 @@ class WebhookOutboxTests {
 				.params(message, endpoint)
 				.query(Long.class)
 				.single() > 0);
+	}
+
+	/**
+	 * The dispatchers are woken (NOTIFY at commit) when the events written need fanning out, and
+	 * only then: once per statement, not per event.
+	 */
+	@Test
+	void dispatchersAreWokenOnlyWhenSomethingIsToBeFannedOut() throws Exception {
+		try (Connection listener = dataSource.getConnection()) {
+			try (Statement listen = listener.createStatement()) {
+				listen.execute("listen " + WebhookNotifications.CHANNEL);
+			}
+			PGConnection pg = listener.unwrap(PGConnection.class);
+			pg.getNotifications(100); // whatever came before
+
+			jdbc.sql("update webhook_endpoint set enabled = false").update();
+			accept("nobody-listens-here@example.com");
+			assertThat(notifications(pg, 500)).isZero();
+
+			endpoint = Ids.next();
+			Timestamp now = Timestamp.from(clock.instant().minus(Duration.ofSeconds(1)));
+			jdbc.sql("""
+					insert into webhook_endpoint (id, url, enabled, secret, created_at, updated_at)
+					values (?, 'https://hooks.invalid/wake', true, 'whsec_b3V0Ym94LXRlc3Qtc2VjcmV0LXh4eHg=', ?, ?)""")
+				.params(endpoint, now, now)
+				.update();
+			accept("someone-listens-here@example.com");
+			assertThat(notifications(pg, 2000)).isPositive();
+		}
+	}
+
+	private static int notifications(PGConnection pg, int waitMillis) throws Exception {
+		long until = System.nanoTime() + Duration.ofMillis(waitMillis).toNanos();
+		int count = 0;
+		while (System.nanoTime() < until) {
+			PGNotification[] received = pg.getNotifications(100);
+			if (received != null) {
+				for (PGNotification n : received) {
+					if (n.getName().equals(WebhookNotifications.CHANNEL)) {
+						count++;
+					}
+				}
+			}
+			if (count > 0) {
+				return count;
+			}
+		}
+		return count;
 	}
 
 	private UUID accept(String to) {
