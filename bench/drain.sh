@@ -30,9 +30,6 @@ MATCHED=${MATCHED:-1}
 WARMUP_N=${WARMUP_N:-20000}
 
 bench_init drain
-if [ "${PERF:-0}" = 1 ]; then
-	JAVA_EXTRA="${JAVA_EXTRA:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer"
-fi
 create_db
 db=$DB
 preload "$db" $((N + WARMUP_N))
@@ -64,18 +61,11 @@ fi
 since=$(sql "$db" "select coalesce(max(final_at), '-infinity') from recipient")
 sink_before=$(sink_count)
 cpu_start "$db" "$pid"
-if [ "${PERF:-0}" = 1 ]; then
-	# the whole machine while the measured backlog drains: mailroom, PostgreSQL, smtp-sink, kernel
-	perf record -a -g -F 499 -o "$RUN_DIR/perf.data" >"$RUN_DIR/perf.log" 2>&1 &
-	perf_pid=$!
-fi
+perf_start
 release_held "$db"
 drained=ok
 await_drained "$db" "$N" "$TIMEOUT" || drained="TIMED OUT"
-if [ "${PERF:-0}" = 1 ]; then
-	kill -INT "$perf_pid" && wait "$perf_pid" || true
-	echo "perf profile: $RUN_DIR/perf.data (perf report -i … --sort comm,dso,sym)"
-fi
+perf_stop
 cpu=$(cpu_since "$db" "$pid" "$N")
 rss=$(peak_rss_mib "$pid")
 sleep 0.5

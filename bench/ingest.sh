@@ -33,9 +33,6 @@ LUA="$BENCH_ROOT/bench/load/post-messages.lua"
 command -v wrk >/dev/null || { echo "wrk missing (apt-get install -y wrk)" >&2; exit 2; }
 
 bench_init ingest
-if [ "${PERF:-0}" = 1 ]; then
-	JAVA_EXTRA="${JAVA_EXTRA:-} -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer"
-fi
 create_db
 db=$DB
 [ "$DELIVERY" = true ] && start_sink
@@ -59,17 +56,10 @@ read -r warm_seconds _ < <(warm_until_compiled "$pid" wrk -t"$THREADS" -c"$CONNE
 echo "== single: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency POST /messages"
 before=$(stored)
 cpu_start "$db" "$pid"
-if [ "${PERF:-0}" = 1 ]; then
-	# the whole machine during the single-request run: mailroom, PostgreSQL, wrk, kernel
-	perf record -a -g -F 499 -o "$RUN_DIR/perf.data" -- sleep "$DURATION" >"$RUN_DIR/perf.log" 2>&1 &
-	perf_pid=$!
-fi
+perf_start "$DURATION"
 single=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$LUA" "$url/messages" -- "$BODY" "$API_KEY" \
 	| tee "$RUN_DIR/wrk-single.txt" | grep '^RESULT')
-if [ "${PERF:-0}" = 1 ]; then
-	wait "$perf_pid" || true
-	echo "perf profile: $RUN_DIR/perf.data (perf report -i … --sort comm,dso,sym)"
-fi
+perf_stop
 non2xx=$(grep -o 'Non-2xx or 3xx responses: [0-9]*' "$RUN_DIR/wrk-single.txt" | grep -o '[0-9]*$' || echo 0)
 sleep 1
 single_stored=$(($(stored) - before))

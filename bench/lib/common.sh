@@ -11,6 +11,7 @@
 #   PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=postgres
 #   BUILD=1            rebuild the jar even if it looks up to date
 #   PROFILE=1          print the JFR execution-sample profile of each instance at its stop
+#   PERF=1             a system-wide `perf record` of the measured part (drain.sh, ingest.sh)
 #   JFR=0              run without the flight recorder (no heap-after-GC figures then)
 set -euo pipefail
 
@@ -148,13 +149,40 @@ jfr_options() { # label
 	fi
 }
 
+# With PERF=1 (drain.sh, ingest.sh): frame pointers and a perf map at exit, so a system-wide
+# `perf record` resolves the JIT-compiled frames.
+perf_jvm_options() {
+	if [ "${PERF:-0}" = 1 ]; then
+		echo "-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit -XX:+PreserveFramePointer"
+	fi
+}
+
+# With PERF=1: records the whole machine (mailroom, PostgreSQL, load generator, kernel) into
+# $RUN_DIR/perf.data until perf_stop, or for the given seconds. Sets PERF_PID.
+perf_start() { # [seconds]
+	[ "${PERF:-0}" = 1 ] || return 0
+	if [ $# -gt 0 ]; then
+		perf record -a -g -F 499 -o "$RUN_DIR/perf.data" -- sleep "$1" >"$RUN_DIR/perf.log" 2>&1 &
+	else
+		perf record -a -g -F 499 -o "$RUN_DIR/perf.data" >"$RUN_DIR/perf.log" 2>&1 &
+	fi
+	PERF_PID=$!
+}
+
+perf_stop() {
+	[ "${PERF:-0}" = 1 ] || return 0
+	kill -INT "$PERF_PID" 2>/dev/null || true
+	wait "$PERF_PID" || true
+	echo "perf profile: $RUN_DIR/perf.data (perf report -i … --sort comm,dso,sym)"
+}
+
 # Starts an instance in the background; sets APP_PID (and APP_PIDS[label]).
 launch_app() {
 	local label=$1 db=$2 port=$3 delivery=$4
 	shift 4
 	local relay_port=${SINK_PORT:-9}
 	# shellcheck disable=SC2086
-	java -Xms"$HEAP" -Xmx"$HEAP" ${JAVA_EXTRA:-} \
+	java -Xms"$HEAP" -Xmx"$HEAP" ${JAVA_EXTRA:-} $(perf_jvm_options) \
 		$(jfr_options "$label") \
 		-jar "$JAR" \
 		--server.port="$port" \

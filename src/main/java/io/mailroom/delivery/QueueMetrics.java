@@ -129,17 +129,20 @@ class QueueMetrics {
 	private Instant oldestWaitStart(Instant now) {
 		Instant oldest = earlier(oldestInCreationOrder("queued"), oldestInCreationOrder("deferred"));
 		// being sent: as many as the workers hold claimed, a few batches each
-		oldest = earlier(oldest, jdbc.sql("""
-				select min(coalesce(%s, r.created_at)) from recipient r where r.status = 'sending'""".formatted(SEND_AT)).query(Timestamp.class).optional().map(Timestamp::toInstant).orElse(null));
+		oldest = earlier(oldest, earliestStart("r.status = 'sending'", Map.of()));
 		// scheduled and due but not claimed yet: only while delivery is behind
-		return earlier(oldest, jdbc.sql("""
-				select min(coalesce(%s, r.created_at)) from recipient r
-				where r.status = 'scheduled' and r.next_attempt_at <= :now""".formatted(SEND_AT))
-			.param("now", Timestamp.from(now))
+		return earlier(oldest, earliestStart("r.status = 'scheduled' and r.next_attempt_at <= :now",
+				Map.of("now", Timestamp.from(now))));
+	}
+
+	/** The earliest wait start among all recipients matching {@code condition}, in one aggregate. */
+	private Instant earliestStart(String condition, Map<String, ?> params) {
+		return jdbc.sql("select min(coalesce(%s, r.created_at)) from recipient r where %s".formatted(SEND_AT, condition))
+			.params(params)
 			.query(Timestamp.class)
 			.optional()
 			.map(Timestamp::toInstant)
-			.orElse(null));
+			.orElse(null);
 	}
 
 	/**
@@ -181,8 +184,7 @@ class QueueMetrics {
 		// Many recipients created before the oldest start found, all with a later sendAt (a large
 		// scheduled campaign sent back to the queue by an outage): one aggregate over the status
 		// rather than thousands of pages.
-		return jdbc.sql("select min(coalesce(%s, r.created_at)) from recipient r where r.status = '%s'"
-			.formatted(SEND_AT, status)).query(Timestamp.class).optional().map(Timestamp::toInstant).orElse(null);
+		return earliestStart("r.status = '%s'".formatted(status), Map.of());
 	}
 
 	private static Instant earlier(Instant a, Instant b) {

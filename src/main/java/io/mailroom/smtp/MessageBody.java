@@ -79,11 +79,6 @@ final class MessageBody {
 		return new Shape(size, longest, eightBit, eightBitHeaders, wireReady);
 	}
 
-	/** Writes the normalised, dot-stuffed message and the terminating "." line. */
-	static void write(byte[] message, OutputStream out) throws IOException {
-		write(message, inspect(message), out);
-	}
-
 	/**
 	 * Writes the normalised, dot-stuffed message and the terminating "." line; a message whose
 	 * {@link Shape#wireReady shape} needs no change is written in one piece.

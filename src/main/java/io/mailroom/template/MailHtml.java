@@ -75,13 +75,6 @@ final class MailHtml {
 		return true;
 	}
 
-	/** {@code [a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?} */
-	static boolean elementName(String name) {
-		int colon = name.indexOf(':');
-		return colon < 0 ? namePart(name, 0, name.length())
-				: namePart(name, 0, colon) && namePart(name, colon + 1, name.length());
-	}
-
 	/** {@code [a-z][a-z0-9-]*} between from and to. */
 	private static boolean namePart(String s, int from, int to) {
 		if (from >= to || s.charAt(from) < 'a' || s.charAt(from) > 'z') {
@@ -104,7 +97,10 @@ final class MailHtml {
 	 * is a name to a template parser but a script element with an attribute to a browser.
 	 */
 	static boolean validName(String tag) {
-		return elementName(tag);
+		// [a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?
+		int colon = tag.indexOf(':');
+		return colon < 0 ? namePart(tag, 0, tag.length())
+				: namePart(tag, 0, colon) && namePart(tag, colon + 1, tag.length());
 	}
 
 	/** Whether an element with this (lower-case) name is dropped with its content. */

@@ -32,7 +32,7 @@ class MailHtmlNameProperties {
 
 	@Property(tries = 2000)
 	void elementNamesAsTheExpression(@ForAll("names") String name) {
-		assertThat(MailHtml.elementName(name)).isEqualTo(ELEMENT_NAME.matcher(name).matches());
+		assertThat(MailHtml.validName(name)).isEqualTo(ELEMENT_NAME.matcher(name).matches());
 	}
 
 }

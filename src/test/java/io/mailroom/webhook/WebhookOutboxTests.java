@@ -87,13 +87,7 @@ class WebhookOutboxTests {
 
 	@Test
 	void eventsWrittenWhileAnEndpointIsEnabledAreFannedOutToIt() {
-		endpoint = Ids.next();
-		Timestamp now = Timestamp.from(clock.instant().minus(Duration.ofSeconds(1)));
-		jdbc.sql("""
-				insert into webhook_endpoint (id, url, enabled, secret, created_at, updated_at)
-				values (?, 'https://hooks.invalid/outbox', true, 'whsec_b3V0Ym94LXRlc3Qtc2VjcmV0LXh4eHg=', ?, ?)""")
-			.params(endpoint, now, now)
-			.update();
+		enableEndpoint("https://hooks.invalid/outbox");
 
 		UUID message = accept("someone-listens@example.com");
 
@@ -121,16 +115,21 @@ class WebhookOutboxTests {
 			accept("nobody-listens-here@example.com");
 			assertThat(notifications(pg, 500)).isZero();
 
-			endpoint = Ids.next();
-			Timestamp now = Timestamp.from(clock.instant().minus(Duration.ofSeconds(1)));
-			jdbc.sql("""
-					insert into webhook_endpoint (id, url, enabled, secret, created_at, updated_at)
-					values (?, 'https://hooks.invalid/wake', true, 'whsec_b3V0Ym94LXRlc3Qtc2VjcmV0LXh4eHg=', ?, ?)""")
-				.params(endpoint, now, now)
-				.update();
+			enableEndpoint("https://hooks.invalid/wake");
 			accept("someone-listens-here@example.com");
 			assertThat(notifications(pg, 2000)).isPositive();
 		}
+	}
+
+	/** An enabled endpoint created a second ago, removed after the test. */
+	private void enableEndpoint(String url) {
+		endpoint = Ids.next();
+		Timestamp now = Timestamp.from(clock.instant().minus(Duration.ofSeconds(1)));
+		jdbc.sql("""
+				insert into webhook_endpoint (id, url, enabled, secret, created_at, updated_at)
+				values (?, ?, true, 'whsec_b3V0Ym94LXRlc3Qtc2VjcmV0LXh4eHg=', ?, ?)""")
+			.params(endpoint, url, now, now)
+			.update();
 	}
 
 	private static int notifications(PGConnection pg, int waitMillis) throws Exception {
