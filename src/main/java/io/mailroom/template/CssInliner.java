@@ -167,7 +167,8 @@ final class CssInliner {
 		return render(normal);
 	}
 
-	private static final Comparator<Rule> CASCADE = Comparator.comparingInt(Rule::specificity)
+	/** The order in which rules are applied: by specificity, then by their position. */
+	static final Comparator<Rule> CASCADE = Comparator.comparingInt(Rule::specificity)
 		.thenComparingInt(Rule::order);
 
 	/**
@@ -236,6 +237,20 @@ final class CssInliner {
 
 	/** Declarations of a rule body or style attribute, later ones replacing earlier ones. */
 	static Map<String, Declaration> declarations(String body) {
+		return DECLARATIONS.get(body, CssInliner::parseDeclarations);
+	}
+
+	/**
+	 * Parsed style attributes and rule bodies: a template writes the same few hundred again in
+	 * every rendering (each checked against the property and value patterns). Bounded by their
+	 * length, since a style attribute may come from data.
+	 */
+	private static final Cache<String, Map<String, Declaration>> DECLARATIONS = Caffeine.newBuilder()
+		.maximumWeight(4_000_000)
+		.weigher((String body, Map<String, Declaration> parsed) -> body.length() + 64 * (parsed.size() + 1))
+		.build();
+
+	private static Map<String, Declaration> parseDeclarations(String body) {
 		Map<String, Declaration> out = new LinkedHashMap<>();
 		for (String part : splitTopLevel(body, ';')) {
 			int colon = part.indexOf(':');
@@ -257,7 +272,7 @@ final class CssInliner {
 			out.remove(property);
 			out.put(property, new Declaration(value, important));
 		}
-		return out;
+		return Collections.unmodifiableMap(out);
 	}
 
 	private static final Pattern IMPORTANT = Pattern.compile("!\\s*important\\s*$", Pattern.CASE_INSENSITIVE);

@@ -73,6 +73,55 @@ final class MailHtmlStream {
 	/** jsoup tags by name: {@code new Element(name)} looks its tag up in a fresh tag set each time. */
 	private static final Cache<String, Tag> TAGS = Caffeine.newBuilder().maximumSize(500).build();
 
+	/**
+	 * Style attributes by the rule declarations (in cascade order) and the own style they were
+	 * cascaded from. A rule's declarations are one object for as long as its parsed style sheet is
+	 * cached, so renderings of the same template share entries; the own style may come from data,
+	 * hence the bound.
+	 */
+	private static final Cache<Cascade, String> CASCADED = Caffeine.newBuilder().maximumSize(20_000).build();
+
+	/** The cascade's input: the declarations of the matching rules, by identity, and the own style. */
+	private static final class Cascade {
+
+		private final Object[] declarations;
+
+		private final String ownStyle;
+
+		private final int hash;
+
+		Cascade(List<CssInliner.Rule> sorted, String ownStyle) {
+			this.declarations = new Object[sorted.size()];
+			int h = ownStyle.hashCode();
+			for (int i = 0; i < declarations.length; i++) {
+				declarations[i] = sorted.get(i).declarations();
+				h = 31 * h + System.identityHashCode(declarations[i]);
+			}
+			this.ownStyle = ownStyle;
+			this.hash = h;
+		}
+
+		@Override
+		public boolean equals(Object o) {
+			if (!(o instanceof Cascade c) || c.hash != hash || c.declarations.length != declarations.length
+					|| !c.ownStyle.equals(ownStyle)) {
+				return false;
+			}
+			for (int i = 0; i < declarations.length; i++) {
+				if (c.declarations[i] != declarations[i]) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		@Override
+		public int hashCode() {
+			return hash;
+		}
+
+	}
+
 	/** Elements whose content a browser reads as plain text, not markup: it is not escaped. */
 	private static final Set<String> RAW_TEXT = Set.of("style", "script", "xmp", "iframe", "noembed", "noframes",
 			"noscript", "plaintext");
@@ -192,7 +241,7 @@ final class MailHtmlStream {
 				return;
 			}
 			String name = tag.getElementCompleteName().toLowerCase(Locale.ROOT);
-			if (!MailHtml.validName(name) || MailHtml.removedElement(name, httpEquiv(tag))) {
+			if (!MailHtml.validName(name) || MailHtml.removedElement(name, httpEquiv(name, tag))) {
 				dropped = VOID.contains(name) ? 0 : 1;
 				return;
 			}
@@ -232,7 +281,7 @@ final class MailHtmlStream {
 			}
 			String name = tag.getElementCompleteName().toLowerCase(Locale.ROOT);
 			// a self-closed title would open one in a browser and swallow what follows as text
-			if (!MailHtml.validName(name) || MailHtml.removedElement(name, httpEquiv(tag)) || name.equals("style")
+			if (!MailHtml.validName(name) || MailHtml.removedElement(name, httpEquiv(name, tag)) || name.equals("style")
 					|| textOnly > 0 || TEXT_ONLY.contains(name) || RAW_TEXT.contains(name)) {
 				return;
 			}
@@ -333,7 +382,11 @@ final class MailHtmlStream {
 		private static final Pattern DOWNLEVEL = Pattern.compile("<!\\[(if [^\\]<>]{1,100}|endif)\\]>",
 				Pattern.CASE_INSENSITIVE);
 
-		private static String httpEquiv(IProcessableElementTag tag) {
+		/** The http-equiv of a meta element (the only one where it matters), else null. */
+		private static String httpEquiv(String name, IProcessableElementTag tag) {
+			if (!name.equals("meta")) {
+				return null;
+			}
 			String value = tag.getAttributeValue("http-equiv");
 			return value == null || value.indexOf('&') < 0 ? value : HtmlEscape.unescapeHtml(value);
 		}
@@ -455,11 +508,21 @@ final class MailHtmlStream {
 			if (!byKey.isEmpty() && inBody(element)) {
 				List<CssInliner.Rule> matching = matching(element, name);
 				if (!matching.isEmpty()) {
-					String style = CssInliner.cascade(matching, ownStyle == null ? "" : ownStyle);
-					tag = factory.setAttribute(tag, "style", HtmlEscape.escapeHtml4Xml(style));
+					tag = factory.setAttribute(tag, "style", cascaded(matching, ownStyle == null ? "" : ownStyle));
 				}
 			}
 			return tag;
+		}
+
+		/**
+		 * The style attribute (escaped) for an element the {@code matching} rules apply to. The
+		 * same rules meet the same own style in every rendering of a template (its rows and cells
+		 * more than once in each), so each combination is cascaded once, see {@link #CASCADED}.
+		 */
+		private static String cascaded(List<CssInliner.Rule> matching, String ownStyle) {
+			matching.sort(CssInliner.CASCADE);
+			return CASCADED.get(new Cascade(matching, ownStyle),
+					k -> HtmlEscape.escapeHtml4Xml(CssInliner.cascade(matching, ownStyle)));
 		}
 
 		/**

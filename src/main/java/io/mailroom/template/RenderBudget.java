@@ -1,6 +1,5 @@
 package io.mailroom.template;
 
-import java.io.IOException;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -121,38 +120,68 @@ final class RenderBudget {
 		return new Exceeded("rendering took longer than " + timeout.toMillis() + " ms");
 	}
 
-	Writer limit(Writer target) {
-		return new Writer() {
-			@Override
-			public void write(char[] cbuf, int off, int len) throws IOException {
-				written += len;
-				if (written > maxOutputChars) {
-					throw new Exceeded("rendered output exceeds " + maxOutputChars + " characters");
-				}
-				check();
-				target.write(cbuf, off, len);
-			}
+	/** A place for one rendering's output that counts it against this budget. */
+	Output output(int capacity) {
+		return new Output(capacity);
+	}
 
-			@Override
-			public void write(String str, int off, int len) throws IOException {
-				written += len;
-				if (written > maxOutputChars) {
-					throw new Exceeded("rendered output exceeds " + maxOutputChars + " characters");
-				}
-				check();
-				target.write(str, off, len);
-			}
+	/**
+	 * The rendered text, counted against the output limit as it is written, and the budget checked
+	 * on every write. A {@code StringWriter} would lock its {@code StringBuffer} on each of
+	 * Thymeleaf's many small writes and copy a string char by char; this appends whole strings.
+	 */
+	final class Output extends Writer {
 
-			@Override
-			public void flush() throws IOException {
-				target.flush();
-			}
+		private final StringBuilder text;
 
-			@Override
-			public void close() throws IOException {
-				target.close();
+		private Output(int capacity) {
+			this.text = new StringBuilder(capacity);
+		}
+
+		private void count(int len) {
+			written += len;
+			if (written > maxOutputChars) {
+				throw new Exceeded("rendered output exceeds " + maxOutputChars + " characters");
 			}
-		};
+			check();
+		}
+
+		@Override
+		public void write(char[] cbuf, int off, int len) {
+			count(len);
+			text.append(cbuf, off, len);
+		}
+
+		@Override
+		public void write(String str, int off, int len) {
+			count(len);
+			if (off == 0 && len == str.length()) {
+				text.append(str);
+			}
+			else {
+				text.append(str, off, off + len);
+			}
+		}
+
+		@Override
+		public void write(int c) {
+			count(1);
+			text.append((char) c);
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+		}
+
+		@Override
+		public String toString() {
+			return text.toString();
+		}
+
 	}
 
 	/** A read-only view of {@code list} whose iteration checks the budget of the current rendering. */

@@ -1,6 +1,5 @@
 package io.mailroom.template;
 
-import java.io.StringWriter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -64,9 +63,11 @@ final class SandboxedTemplateEngine {
 		Context context = new Context(locale);
 		context.setVariables(model);
 		TemplateSpec spec = new TemplateSpec(cacheName, null, mode, Map.of(SOURCE, source));
-		StringWriter out = new StringWriter(source.length() * 2);
+		// inlined styles make an HTML mail several times its template's size
+		int expected = source.length() * (mode == TemplateMode.HTML ? 4 : 2);
+		RenderBudget.Output out = budget.output(Math.min(expected, 1 << 18));
 		budget.enforce(() -> {
-			engine.process(spec, context, budget.limit(out));
+			engine.process(spec, context, out);
 			return null;
 		});
 		return out.toString();

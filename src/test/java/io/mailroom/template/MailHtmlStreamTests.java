@@ -275,4 +275,28 @@ class MailHtmlStreamTests {
 		assertThat(b.select("script")).isEmpty();
 	}
 
+	/**
+	 * Cascaded styles are remembered across renderings by the rules' declarations and the own
+	 * style: each template, each rule set and each own style (here from data) must still get its
+	 * own result, the second time as the first.
+	 */
+	@Test
+	void rememberedCascadesKeepTemplatesRulesAndOwnStylesApart() {
+		String red = "<html><head><style>td { color: red } .x { margin: 0 }</style></head><body><table>"
+				+ "<tr><td>a</td><td class=\"x\">b</td><td th:style=\"${s}\">c</td></tr></table></body></html>";
+		String blue = red.replace("red", "blue");
+
+		for (int round = 0; round < 2; round++) {
+			for (String own : List.of("padding: 1px", "padding: 2px")) {
+				Document r = Jsoup.parse(streamed(red, Map.of("s", own)));
+				Document b = Jsoup.parse(streamed(blue, Map.of("s", own)));
+
+				assertThat(r.select("td").eachAttr("style")).containsExactly("color: red;", "color: red; margin: 0;",
+						"color: red; " + own + ";");
+				assertThat(b.select("td").eachAttr("style")).containsExactly("color: blue;",
+						"color: blue; margin: 0;", "color: blue; " + own + ";");
+			}
+		}
+	}
+
 }
