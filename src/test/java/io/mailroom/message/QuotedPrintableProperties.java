@@ -40,6 +40,26 @@ class QuotedPrintableProperties {
 			.map(QuotedPrintableProperties::toArray);
 	}
 
+	/**
+	 * Long runs of octets written as they are (letters and spaces between them), which the encoder
+	 * copies line by line, cut by octets it must decide on.
+	 */
+	@Provide
+	Arbitrary<byte[]> runs() {
+		Arbitrary<String> run = Arbitraries.strings().withChars('x', 'y', ' ').ofMaxLength(250);
+		Arbitrary<String> cut = Arbitraries.of("", " ", "\r\n", "\n", "\r", " \r\n", "=", "\u00e9", "\t");
+		return net.jqwik.api.Combinators.combine(run, cut)
+			.as((r, c) -> r + c)
+			.list()
+			.ofMaxSize(12)
+			.map(parts -> String.join("", parts).getBytes(StandardCharsets.UTF_8));
+	}
+
+	@Property(tries = 500)
+	void encodesLongRunsAsAngusMailsEncoderStream(@ForAll("runs") byte[] body) throws Exception {
+		encodesAsAngusMailsEncoderStream(body);
+	}
+
 	@Provide
 	Arbitrary<String> texts() {
 		// mostly ASCII, as mail is: otherwise the composer chooses base64
