@@ -101,6 +101,14 @@ public class FixedRateLoad {
 		System.out.printf("p90_ms=%.1f%n", percentile(done, 90));
 		System.out.printf("p99_ms=%.1f%n", percentile(done, 99));
 		System.out.printf("max_ms=%.1f%n", done.length == 0 ? 0 : done[done.length - 1] / 1e6);
+		// where in the run the tail lies: p99 of each 5 s of requests (by when they were due)
+		StringBuilder windows = new StringBuilder();
+		int window = (int) Math.max(1, Math.round(rate * 5));
+		for (int from = 0; from < total; from += window) {
+			long[] part = Arrays.stream(latency, from, Math.min(total, from + window)).filter(l -> l >= 0).sorted().toArray();
+			windows.append(windows.isEmpty() ? "" : ",").append(String.format("%.0f", percentile(part, 99)));
+		}
+		System.out.printf("p99_ms_per_5s=%s%n", windows);
 	}
 
 	static double percentile(long[] sorted, double p) {
