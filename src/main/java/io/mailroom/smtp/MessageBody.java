@@ -36,7 +36,6 @@ final class MessageBody {
 	static Shape inspect(byte[] message) {
 		long size = 0;
 		int longest = 0;
-		int lineLength = 0;
 		boolean eightBit = false;
 		boolean eightBitHeaders = false;
 		boolean inHeaders = true;
@@ -44,37 +43,43 @@ final class MessageBody {
 		int i = 0;
 		int n = message.length;
 		while (i < n) {
-			byte b = message[i];
-			if (b == '\r' || b == '\n') {
-				boolean crlf = b == '\r' && i + 1 < n && message[i + 1] == '\n';
-				wireReady &= crlf;
-				i += crlf ? 2 : 1;
-				size += lineLength + 2;
-				if (lineLength > longest) {
-					longest = lineLength;
+			// a line at a time: its octets are only looked at for a line break and the high bit
+			// (OR-ed, sign-extended: negative when one of them is above 127)
+			int start = i;
+			int high = 0;
+			while (i < n) {
+				byte b = message[i];
+				if (b == '\r' || b == '\n') {
+					break;
 				}
-				if (lineLength == 0) {
-					inHeaders = false;
-				}
-				lineLength = 0;
-				continue;
+				high |= b;
+				i++;
 			}
-			if (lineLength == 0 && b == '.') {
+			int lineLength = i - start;
+			if (lineLength > 0 && message[start] == '.') {
 				wireReady = false;
 			}
-			if (b < 0) {
+			if (high < 0) {
 				eightBit = true;
-				if (inHeaders) {
-					eightBitHeaders = true;
-				}
+				eightBitHeaders |= inHeaders;
 			}
-			lineLength++;
-			i++;
-		}
-		if (lineLength > 0) {
+			if (lineLength > longest) {
+				longest = lineLength;
+			}
+			if (i == n) {
+				if (lineLength > 0) {
+					size += lineLength + 2;
+					wireReady = false;
+				}
+				break;
+			}
+			boolean crlf = message[i] == '\r' && i + 1 < n && message[i + 1] == '\n';
+			wireReady &= crlf;
+			i += crlf ? 2 : 1;
 			size += lineLength + 2;
-			longest = Math.max(longest, lineLength);
-			wireReady = false;
+			if (lineLength == 0) {
+				inHeaders = false;
+			}
 		}
 		return new Shape(size, longest, eightBit, eightBitHeaders, wireReady);
 	}

@@ -69,6 +69,64 @@ class DotStuffingProperties {
 	 * and the terminating dot line — whether it was written in one piece (wire-ready) or line by
 	 * line — compared with a reference written independently of MessageBody.
 	 */
+	/**
+	 * The shape read a line at a time is the one read octet by octet (below): size, longest line,
+	 * 8-bit body and headers, wire-readiness — for raw bytes, whose header section ends wherever
+	 * the first empty line falls.
+	 */
+	@Property(tries = 1000)
+	void shapeIsReadAsOctetByOctet(@ForAll("bodies") byte[] body) {
+		assertThat(MessageBody.inspect(body)).isEqualTo(octetByOctet(body));
+		assertThat(MessageBody.inspect(concat(HEADER, body))).isEqualTo(octetByOctet(concat(HEADER, body)));
+	}
+
+	/** The first version of {@link MessageBody#inspect}, kept as the reference. */
+	private static MessageBody.Shape octetByOctet(byte[] message) {
+		long size = 0;
+		int longest = 0;
+		int lineLength = 0;
+		boolean eightBit = false;
+		boolean eightBitHeaders = false;
+		boolean inHeaders = true;
+		boolean wireReady = true;
+		int i = 0;
+		int n = message.length;
+		while (i < n) {
+			byte b = message[i];
+			if (b == '\r' || b == '\n') {
+				boolean crlf = b == '\r' && i + 1 < n && message[i + 1] == '\n';
+				wireReady &= crlf;
+				i += crlf ? 2 : 1;
+				size += lineLength + 2;
+				if (lineLength > longest) {
+					longest = lineLength;
+				}
+				if (lineLength == 0) {
+					inHeaders = false;
+				}
+				lineLength = 0;
+				continue;
+			}
+			if (lineLength == 0 && b == '.') {
+				wireReady = false;
+			}
+			if (b < 0) {
+				eightBit = true;
+				if (inHeaders) {
+					eightBitHeaders = true;
+				}
+			}
+			lineLength++;
+			i++;
+		}
+		if (lineLength > 0) {
+			size += lineLength + 2;
+			longest = Math.max(longest, lineLength);
+			wireReady = false;
+		}
+		return new MessageBody.Shape(size, longest, eightBit, eightBitHeaders, wireReady);
+	}
+
 	@Property(tries = 300)
 	void wireBytesAreTheDotStuffedNormalisedMessage(@ForAll("bodies") byte[] body) throws Exception {
 		assertWireBytes(concat(HEADER, body));
