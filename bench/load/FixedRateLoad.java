@@ -20,7 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * server is charged for the requests it held up (no coordinated omission). Plain HTTP/1.1 over
  * kept-alive sockets, one per worker thread, so the client itself costs little CPU.
  *
- * java bench/load/FixedRateLoad.java port path apiKey rate seconds bodyFile [workers] [runTag]
+ * java bench/load/FixedRateLoad.java port path apiKey rate seconds bodyFile [workers] [runTag] [leadIn]
+ * leadIn: seconds sent at the same rate before the measured part and left out of its figures
+ * (this client's JIT and the server's new connections; default 0); their p99 is printed apart.
  * The body file's {{to}} becomes a distinct recipient per request (r-TAG-i@bench.test).
  * Bounded: requests not started within the run plus a grace period (a quarter of the run, at
  * least 10 s) are not sent and are counted as "unsent".
@@ -37,7 +39,9 @@ public class FixedRateLoad {
 		String body = Files.readString(Path.of(args[5])).strip();
 		int workers = args.length > 6 ? Integer.parseInt(args[6]) : 64;
 		String tag = args.length > 7 ? args[7] : Long.toString(System.currentTimeMillis() % 100000);
-		int total = (int) Math.round(rate * seconds);
+		double leadIn = args.length > 8 ? Double.parseDouble(args[8]) : 0;
+		int skipped = (int) Math.round(rate * leadIn);
+		int total = skipped + (int) Math.round(rate * seconds);
 		long[] latency = new long[total];
 		Arrays.fill(latency, -1);
 		AtomicInteger next = new AtomicInteger();
@@ -45,7 +49,8 @@ public class FixedRateLoad {
 		Map<String, Integer> errors = new ConcurrentHashMap<>();
 		long start = System.nanoTime() + 100_000_000L;
 		double interval = 1e9 / rate;
-		long deadline = start + (long) (seconds * 1e9) + (long) Math.max(10e9, seconds * 0.25e9);
+		long measured = start + (long) (leadIn * 1e9);
+		long deadline = measured + (long) (seconds * 1e9) + (long) Math.max(10e9, seconds * 0.25e9);
 		Thread[] threads = new Thread[workers];
 		for (int w = 0; w < workers; w++) {
 			threads[w] = new Thread(() -> {
@@ -69,7 +74,9 @@ public class FixedRateLoad {
 							connection = close(connection);
 						}
 						if (status >= 200 && status < 300) {
-							ok.incrementAndGet();
+							if (i >= skipped) {
+								ok.incrementAndGet();
+							}
 						}
 						else {
 							errors.merge("HTTP " + status, 1, Integer::sum);
@@ -88,12 +95,13 @@ public class FixedRateLoad {
 		for (Thread t : threads) {
 			t.join();
 		}
-		double elapsed = (System.nanoTime() - start) / 1e9;
-		long[] done = Arrays.stream(latency).filter(l -> l >= 0).sorted().toArray();
+		double elapsed = (System.nanoTime() - measured) / 1e9;
+		long[] done = Arrays.stream(latency, skipped, total).filter(l -> l >= 0).sorted().toArray();
+		long[] lead = Arrays.stream(latency, 0, skipped).filter(l -> l >= 0).sorted().toArray();
 		int errorCount = errors.values().stream().mapToInt(Integer::intValue).sum();
 		System.out.printf("offered=%.0f%n", rate);
 		System.out.printf("sent=%d%n", done.length);
-		System.out.printf("unsent=%d%n", total - done.length);
+		System.out.printf("unsent=%d%n", total - skipped - done.length);
 		System.out.printf("ok=%d%n", ok.get());
 		System.out.printf("errors=%d%s%n", errorCount, errors.isEmpty() ? "" : " " + new TreeMap<>(errors));
 		System.out.printf("rate=%.0f%n", ok.get() / elapsed);
@@ -104,11 +112,15 @@ public class FixedRateLoad {
 		// where in the run the tail lies: p99 of each 5 s of requests (by when they were due)
 		StringBuilder windows = new StringBuilder();
 		int window = (int) Math.max(1, Math.round(rate * 5));
-		for (int from = 0; from < total; from += window) {
+		for (int from = skipped; from < total; from += window) {
 			long[] part = Arrays.stream(latency, from, Math.min(total, from + window)).filter(l -> l >= 0).sorted().toArray();
 			windows.append(windows.isEmpty() ? "" : ",").append(String.format("%.0f", percentile(part, 99)));
 		}
 		System.out.printf("p99_ms_per_5s=%s%n", windows);
+		if (skipped > 0) {
+			System.out.printf("lead_in_s=%.0f%n", leadIn);
+			System.out.printf("lead_in_p99_ms=%.1f%n", percentile(lead, 99));
+		}
 	}
 
 	static double percentile(long[] sorted, double p) {
