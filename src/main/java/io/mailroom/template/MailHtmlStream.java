@@ -219,6 +219,12 @@ final class MailHtmlStream {
 
 		private Element body;
 
+		/**
+		 * How many elements were open with the body on top (the body's depth); 0 before it opened,
+		 * -1 once it closed. An element written while the stack is at least that deep is inside it.
+		 */
+		private int bodyDepth;
+
 		/** tbody elements this handler wrote around rows that were direct children of a table. */
 		private final Set<Element> implied = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -322,6 +328,9 @@ final class MailHtmlStream {
 						if (implied.remove(popped)) {
 							super.handleCloseElement(getContext().getModelFactory().createCloseElementTag("tbody"));
 						}
+					}
+					if (bodyDepth > 0 && open.size() < bodyDepth) {
+						bodyDepth = -1;
 					}
 					break;
 				}
@@ -504,6 +513,9 @@ final class MailHtmlStream {
 			}
 			if (container) {
 				open.push(element);
+				if (element == body) {
+					bodyDepth = open.size();
+				}
 			}
 			if (!byKey.isEmpty() && inBody(element)) {
 				List<CssInliner.Rule> matching = matching(element, name);
@@ -536,16 +548,9 @@ final class MailHtmlStream {
 
 		private static final Element EMPTY = new Element("body");
 
+		/** Whether {@code e}, just added to the skeleton (and opened, if it has content), is in the body. */
 		private boolean inBody(Element e) {
-			if (body == null) {
-				return false;
-			}
-			for (Element p = e; p != null; p = p.parent()) {
-				if (p == body) {
-					return true;
-				}
-			}
-			return false;
+			return e == body || (bodyDepth > 0 && open.size() >= bodyDepth);
 		}
 
 		private List<CssInliner.Rule> matching(Element element, String name) {

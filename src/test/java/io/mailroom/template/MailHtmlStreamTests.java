@@ -299,4 +299,19 @@ class MailHtmlStreamTests {
 		}
 	}
 
+	/** The cascade applies inside the body, however deep, and to nothing written after it ends. */
+	@Test
+	void onlyElementsInsideTheBodyGetInlinedStyles() {
+		String source = "<html><head><style>p, img { margin: 0 }</style></head><body>"
+				+ "<p>a</p><div><div><table><tr><td><p>b</p><img src=\"x.png\"></td></tr></table></div></div>"
+				+ "</body><p>after</p></html>";
+
+		Document doc = Jsoup.parse(streamed(source, Map.of()));
+
+		assertThat(doc.select("p").eachAttr("style")).containsExactly("margin: 0;", "margin: 0;");
+		assertThat(doc.select("p").last().text()).isEqualTo("after");
+		assertThat(doc.select("p").last().hasAttr("style")).isFalse();
+		assertThat(doc.select("img").attr("style")).isEqualTo("margin: 0;");
+	}
+
 }
