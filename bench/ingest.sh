@@ -49,7 +49,7 @@ mime_bytes=$(sql "$db" "select octet_length(mime) from message limit 1")
 echo "probe message accepted; rendered MIME $mime_bytes bytes"
 
 stored() { sql "$db" "select count(*) from message"; }
-field() { sed -nE "s/.*[ ^]$1=([0-9.,]+).*/\1/p" <<<" $2" | head -1; }
+field() { sed -nE "s/.*[ ^]$1=([0-9.,-]+).*/\1/p" <<<" $2" | head -1; }
 
 echo "== warm-up until the JIT settles: wrk -t$THREADS -c$CONNECTIONS in rounds of ${WARMUP_ROUND}s"
 read -r warm_seconds _ < <(warm_until_compiled "$pid" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_ROUND}s" -s "$LUA" \
@@ -108,7 +108,7 @@ message:        order-confirmation, 1 recipient, $mime_bytes bytes of MIME
 single, max:    $single_rate msg/s (wrk -t$THREADS -c$CONNECTIONS ${DURATION}s, after ${warm_seconds} s of warm-up), p50 $(field p50_ms "$single") ms, p99 $(field p99_ms "$single") ms, errors $(($(field errors "$single") + ${non2xx:-0})), stored $single_stored
                 CPU: $single_cpu
 single, fixed:  offered $RATE msg/s for ${RATE_SECONDS}s: achieved $(field rate "$fixed") msg/s (unsent $(field unsent "$fixed")), p50 $(field p50_ms "$fixed") ms, p99 $(field p99_ms "$fixed") ms, max $(field max_ms "$fixed") ms, errors $(field errors "$fixed"), stored $fixed_stored (with the lead-in)
-                p99 of each 5 s (ms): $(field p99_ms_per_5s "$fixed"); the ${LEAD_IN} s lead-in before them (not counted): p99 $(field lead_in_p99_ms "$fixed") ms
+                p99 of each 5 s (ms): $(field p99_ms_per_5s "$fixed"); the ${LEAD_IN} s lead-in before them (not counted): p99 $(field lead_in_p99_ms "$fixed") ms, errors $(field lead_in_errors "$fixed")
 batch:          $batch_line
 memory:         peak RSS $rss MiB; heap after GC max $heap_max MiB, median $heap_median MiB ($gcs GCs)
 targets:        single >= 2000 msg/s, batch >= 15000 msg/s, 0 errors, p99 < 50 ms at 1000 msg/s offered

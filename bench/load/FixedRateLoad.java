@@ -47,6 +47,7 @@ public class FixedRateLoad {
 		AtomicInteger next = new AtomicInteger();
 		AtomicInteger ok = new AtomicInteger();
 		Map<String, Integer> errors = new ConcurrentHashMap<>();
+		Map<String, Integer> leadErrors = new ConcurrentHashMap<>();
 		long start = System.nanoTime() + 100_000_000L;
 		double interval = 1e9 / rate;
 		long measured = start + (long) (leadIn * 1e9);
@@ -79,12 +80,12 @@ public class FixedRateLoad {
 							}
 						}
 						else {
-							errors.merge("HTTP " + status, 1, Integer::sum);
+							(i >= skipped ? errors : leadErrors).merge("HTTP " + status, 1, Integer::sum);
 						}
 					}
 					catch (IOException ex) {
 						latency[i] = System.nanoTime() - due;
-						errors.merge(ex.getClass().getSimpleName(), 1, Integer::sum);
+						(i >= skipped ? errors : leadErrors).merge(ex.getClass().getSimpleName(), 1, Integer::sum);
 						connection = close(connection);
 					}
 				}
@@ -114,12 +115,15 @@ public class FixedRateLoad {
 		int window = (int) Math.max(1, Math.round(rate * 5));
 		for (int from = skipped; from < total; from += window) {
 			long[] part = Arrays.stream(latency, from, Math.min(total, from + window)).filter(l -> l >= 0).sorted().toArray();
-			windows.append(windows.isEmpty() ? "" : ",").append(String.format("%.0f", percentile(part, 99)));
+			// "-" for a window where nothing was sent (all of it past the deadline)
+			windows.append(windows.isEmpty() ? "" : ",").append(part.length == 0 ? "-" : String.format("%.0f", percentile(part, 99)));
 		}
 		System.out.printf("p99_ms_per_5s=%s%n", windows);
 		if (skipped > 0) {
 			System.out.printf("lead_in_s=%.0f%n", leadIn);
 			System.out.printf("lead_in_p99_ms=%.1f%n", percentile(lead, 99));
+			System.out.printf("lead_in_errors=%d%s%n", leadErrors.values().stream().mapToInt(Integer::intValue).sum(),
+					leadErrors.isEmpty() ? "" : " " + new TreeMap<>(leadErrors));
 		}
 	}
 

@@ -77,9 +77,21 @@ final class MailHtmlStream {
 	 * Style attributes by the rule declarations (in cascade order) and the own style they were
 	 * cascaded from. A rule's declarations are one object for as long as its parsed style sheet is
 	 * cached, so renderings of the same template share entries; the own style may come from data,
-	 * hence the bound.
+	 * hence the bound by length (a style from data can be long).
 	 */
-	private static final Cache<Cascade, String> CASCADED = Caffeine.newBuilder().maximumSize(20_000).build();
+	private static final Cache<Cascade, String> CASCADED = Caffeine.newBuilder()
+		.maximumWeight(4_000_000)
+		.weigher((Cascade key, String style) -> key.ownStyle.length() + style.length() + 8 * key.declarations.length + 64)
+		.build();
+
+	/** Characters held by {@link #CASCADED} (by its weigher), for tests. */
+	static long rememberedStyleChars() {
+		CASCADED.cleanUp();
+		return CASCADED.policy().eviction().flatMap(e -> {
+			java.util.OptionalLong size = e.weightedSize();
+			return size.isPresent() ? java.util.Optional.of(size.getAsLong()) : java.util.Optional.empty();
+		}).orElse(-1L);
+	}
 
 	/** The cascade's input: the declarations of the matching rules, by identity, and the own style. */
 	private static final class Cascade {

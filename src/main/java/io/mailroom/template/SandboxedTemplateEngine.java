@@ -64,8 +64,8 @@ final class SandboxedTemplateEngine {
 		context.setVariables(model);
 		TemplateSpec spec = new TemplateSpec(cacheName, null, mode, Map.of(SOURCE, source));
 		// inlined styles make an HTML mail several times its template's size
-		int expected = source.length() * (mode == TemplateMode.HTML ? 4 : 2);
-		RenderBudget.Output out = budget.output(Math.min(expected, 1 << 18));
+		int expected = Math.min(source.length(), 1 << 16) * (mode == TemplateMode.HTML ? 4 : 2);
+		RenderBudget.Output out = budget.output(expected);
 		budget.enforce(() -> {
 			engine.process(spec, context, out);
 			return null;

@@ -314,4 +314,21 @@ class MailHtmlStreamTests {
 		assertThat(doc.select("img").attr("style")).isEqualTo("margin: 0;");
 	}
 
+	/**
+	 * Remembered cascades are bounded by their length, not their number: own styles from data can
+	 * be long, and a few hundred of 40,000 characters each must not pile up on the heap.
+	 */
+	@Test
+	void rememberedCascadesAreBoundedByLength() {
+		String source = "<html><head><style>td { color: red }</style></head><body><table><tr>"
+				+ "<td th:style=\"${s}\">c</td></tr></table></body></html>";
+
+		for (int i = 0; i < 300; i++) {
+			String own = "padding: " + i + "px; font-family: " + "x".repeat(40_000);
+			assertThat(Jsoup.parse(streamed(source, Map.of("s", own))).select("td").attr("style")).endsWith("x;");
+		}
+
+		assertThat(MailHtmlStream.rememberedStyleChars()).isBetween(0L, 4_000_000L);
+	}
+
 }
