@@ -46,6 +46,12 @@ final class RenderBudget {
 
 	private long lastCpuCheck = System.nanoTime();
 
+	/** The thread's CPU time at {@link #lastCpuCheck}. */
+	private long lastCpu;
+
+	/** Readings of the thread's CPU clock so far (for tests). */
+	int cpuReads;
+
 	private long written;
 
 	/** A power of two. */
@@ -71,7 +77,10 @@ final class RenderBudget {
 		RenderBudget previous = CURRENT.get();
 		CURRENT.set(this);
 		if (CPU_TIME && cpuDeadline == Long.MAX_VALUE) {
-			cpuDeadline = THREADS.getCurrentThreadCpuTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+			lastCpuCheck = System.nanoTime();
+			lastCpu = THREADS.getCurrentThreadCpuTime();
+			cpuReads++;
+			cpuDeadline = lastCpu + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
 		}
 		try {
 			T result = work.get();
@@ -106,11 +115,17 @@ final class RenderBudget {
 		if (now - wallDeadline > 0) {
 			throw exceeded();
 		}
-		// the thread's CPU clock is a system call (about a microsecond), and Thymeleaf writes in
-		// small pieces: it is read at most every CPU_CHECK_NANOS of wall time
-		if (CPU_TIME && cpuDeadline != Long.MAX_VALUE && (readCpu || now - lastCpuCheck >= CPU_CHECK_NANOS)) {
+		// The thread's CPU clock is a system call (about a microsecond), and Thymeleaf writes in
+		// small pieces: it is read at most every CPU_CHECK_NANOS of wall time, and only once the
+		// last reading plus the wall time since could have reached the deadline (a thread cannot
+		// use more CPU time than the wall time that passes). Most renderings end long before their
+		// timeout and read it once, at the start.
+		if (CPU_TIME && cpuDeadline != Long.MAX_VALUE && (readCpu || now - lastCpuCheck >= CPU_CHECK_NANOS)
+				&& lastCpu + (now - lastCpuCheck) > cpuDeadline) {
 			lastCpuCheck = now;
-			if (THREADS.getCurrentThreadCpuTime() > cpuDeadline) {
+			lastCpu = THREADS.getCurrentThreadCpuTime();
+			cpuReads++;
+			if (lastCpu > cpuDeadline) {
 				throw exceeded();
 			}
 		}

@@ -60,6 +60,27 @@ class RenderBudgetTests {
 		})).isInstanceOf(RenderBudget.Exceeded.class);
 	}
 
+	/**
+	 * The thread's CPU clock is a system call: a rendering far inside its timeout reads it once, at
+	 * the start, however many checks it makes over however many milliseconds.
+	 */
+	@Test
+	void renderingFarInsideItsTimeoutReadsTheCpuClockOnce() {
+		RenderBudget budget = new RenderBudget(Duration.ofSeconds(10), Long.MAX_VALUE);
+
+		String result = budget.enforce(() -> {
+			long until = System.nanoTime() + Duration.ofMillis(20).toNanos();
+			while (System.nanoTime() < until) {
+				checks(budget);
+			}
+			return "rendered";
+		});
+
+		assertThat(result).isEqualTo("rendered");
+		// 0 where the JVM does not measure thread CPU time
+		assertThat(budget.cpuReads).isLessThanOrEqualTo(1);
+	}
+
 	@Test
 	void renderingThatWaitsFarLongerThanTheTimeoutIsStillRefused() {
 		RenderBudget budget = new RenderBudget(Duration.ofMillis(20), Long.MAX_VALUE);
