@@ -151,11 +151,19 @@ class MessagePreparer {
 			.filter(r -> r.kind().equals("cc"))
 			.map(r -> MimeComposer.address(r.address().toString(), r.name()))
 			.toList();
+		// encoded once, for the MIME and for the stored bodies
+		byte[] textUtf8 = utf8(rendered.text());
+		byte[] htmlUtf8 = utf8(rendered.html());
 		byte[] mime = composer.compose(new MimeComposer.Composition(messageIdHeader,
 				MimeComposer.address(from.toString(), fromName), to, cc, request.replyTo(), subject, rendered.text(),
-				rendered.html(), headers, attachments));
+				rendered.html(), headers, attachments, textUtf8, htmlUtf8));
 		return new PreparedMessage(id, caller, rendered, locale.toLanguageTag(), category, from, fromName,
-				request.replyTo(), subject, mime, messageIdHeader, recipients, tags, metadata, priority, sendAt, now);
+				request.replyTo(), subject, mime, messageIdHeader, recipients, tags, metadata, priority, sendAt, now,
+				textUtf8, htmlUtf8);
+	}
+
+	private static byte[] utf8(String s) {
+		return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private List<PreparedMessage.Recipient> recipients(SendRequest request, List<FieldProblem> errors) {

@@ -67,7 +67,8 @@ class MessageStore {
 				insert into message (id, api_key_id, test, template, template_version, locale, category, from_email,
 				  from_name, reply_to, subject, text_body, html_body, mime, message_id_header, tags, metadata,
 				  priority, send_at, created_at)
-				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""", messages, 500, (ps, m) -> {
+				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, convert_from(?, 'UTF8'), convert_from(?, 'UTF8'), ?, ?, ?, ?::jsonb,
+				  ?, ?, ?)""", messages, 500, (ps, m) -> {
 			ps.setObject(1, m.id());
 			ps.setObject(2, m.caller().keyId());
 			ps.setBoolean(3, m.caller().test());
@@ -79,8 +80,9 @@ class MessageStore {
 			ps.setString(9, m.fromName());
 			ps.setString(10, m.replyTo());
 			ps.setString(11, m.subject());
-			ps.setString(12, m.rendered().text());
-			ps.setString(13, m.rendered().html());
+			// the bodies as the composer encoded them (see MimeComposer.Composition)
+			ps.setBytes(12, m.textUtf8());
+			ps.setBytes(13, m.htmlUtf8());
 			ps.setBytes(14, m.mime());
 			ps.setString(15, m.messageIdHeader());
 			ps.setArray(16, ps.getConnection().createArrayOf("text", m.tags().toArray()));

@@ -62,9 +62,21 @@ class MimeComposer {
 	record Part(String filename, String contentType, byte[] content, boolean inline, String contentId) {
 	}
 
+	/**
+	 * What a message is made of. {@code textUtf8} and {@code htmlUtf8}, when given, are the text and
+	 * HTML already encoded as UTF-8 (the store writes the same octets: a rendered mail with one
+	 * character beyond Latin-1 is a UTF-16 string, and encoding it is a loop over its characters).
+	 */
 	record Composition(String messageIdHeader, InternetAddress from, List<InternetAddress> to, List<InternetAddress> cc,
 			String replyTo, String subject, String text, String html, Map<String, String> headers,
-			List<Part> attachments) {
+			List<Part> attachments, byte[] textUtf8, byte[] htmlUtf8) {
+
+		Composition(String messageIdHeader, InternetAddress from, List<InternetAddress> to, List<InternetAddress> cc,
+				String replyTo, String subject, String text, String html, Map<String, String> headers,
+				List<Part> attachments) {
+			this(messageIdHeader, from, to, cc, replyTo, subject, text, html, headers, attachments, null, null);
+		}
+
 	}
 
 	byte[] compose(Composition c) {
@@ -102,9 +114,9 @@ class MimeComposer {
 
 	private MimeMultipart body(Composition c) throws MessagingException {
 		MimeMultipart alternative = new MimeMultipart("alternative");
-		alternative.addBodyPart(textPart(c.text(), "plain"));
+		alternative.addBodyPart(textPart(c.text(), c.textUtf8(), "plain"));
 		if (c.html() != null) {
-			alternative.addBodyPart(textPart(c.html(), "html"));
+			alternative.addBodyPart(textPart(c.html(), c.htmlUtf8(), "html"));
 		}
 		List<Part> inline = c.attachments().stream().filter(Part::inline).toList();
 		List<Part> attached = c.attachments().stream().filter(p -> !p.inline()).toList();
@@ -129,6 +141,11 @@ class MimeComposer {
 	}
 
 	static MimeBodyPart textPart(String content, String subtype) throws MessagingException {
+		return textPart(content, null, subtype);
+	}
+
+	/** {@code utf8}: the content already encoded, or null. */
+	static MimeBodyPart textPart(String content, byte[] utf8, String subtype) throws MessagingException {
 		// Chosen here in one pass over the string: left to Jakarta Mail, saveChanges() pushes every
 		// byte through a checking stream, which was a third of the time spent composing a message.
 		String encoding = transferEncoding(content);
@@ -138,7 +155,8 @@ class MimeComposer {
 			InternetHeaders headers = new InternetHeaders();
 			headers.setHeader("Content-Type", "text/" + subtype + "; charset=UTF-8");
 			headers.setHeader("Content-Transfer-Encoding", encoding);
-			return new MimeBodyPart(headers, QuotedPrintable.encode(content.getBytes(StandardCharsets.UTF_8)));
+			return new MimeBodyPart(headers,
+					QuotedPrintable.encode(utf8 != null ? utf8 : content.getBytes(StandardCharsets.UTF_8)));
 		}
 		MimeBodyPart part = new MimeBodyPart();
 		part.setText(content, StandardCharsets.UTF_8.name(), subtype);
