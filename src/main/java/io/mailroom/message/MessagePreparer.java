@@ -333,8 +333,9 @@ class MessagePreparer {
 			errors.add(new FieldProblem("metadata", "at most 20 keys are allowed"));
 		}
 		for (Map.Entry<String, String> e : metadata.entrySet()) {
-			if (e.getKey().isEmpty() || e.getKey().length() > 64) {
-				errors.add(new FieldProblem("metadata", "keys must be 1 to 64 characters"));
+			// jsonb holds no NUL (PostgreSQL refuses \u0000 even escaped)
+			if (e.getKey().isEmpty() || e.getKey().length() > 64 || e.getKey().indexOf('\0') >= 0) {
+				errors.add(new FieldProblem("metadata", "keys must be 1 to 64 characters, without NUL"));
 			}
 			if (e.getValue() == null || e.getValue().length() > 500 || e.getValue().indexOf('\0') >= 0) {
 				errors.add(new FieldProblem("metadata." + e.getKey(), "must be a string of at most 500 characters"));

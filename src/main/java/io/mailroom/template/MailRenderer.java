@@ -58,7 +58,16 @@ final class MailRenderer {
 		String text = source.text() != null
 				? run(cacheName + "text", source.text(), TemplateMode.TEXT, renderLocale, model, budget)
 				: HtmlToText.convert(html);
-		return new RenderedTemplate(info.name(), info.version(), subject, html, PlainText.tidy(text), info.marketing());
+		return new RenderedTemplate(info.name(), info.version(), subject, noNul(html), noNul(PlainText.tidy(text)),
+				info.marketing());
+	}
+
+	/**
+	 * NUL from data (JSON allows {@code \u0000}) means nothing in a mail, and PostgreSQL's text
+	 * cannot hold it: it becomes U+FFFD, as a mail reader shows an invalid character.
+	 */
+	static String noNul(String s) {
+		return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
 	}
 
 	private String run(String cacheName, String source, TemplateMode mode, Locale locale, Map<String, Object> model,

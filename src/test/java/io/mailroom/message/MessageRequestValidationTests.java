@@ -266,6 +266,25 @@ class MessageRequestValidationTests {
 			.formatted(metadata, ALERT_DATA), 400, "urn:mailroom:problem:validation"))).isEqualTo("metadata");
 	}
 
+	/**
+	 * NUL fits neither PostgreSQL's text nor its jsonb: in a metadata key it is refused with a 400;
+	 * rendered from template data it becomes U+FFFD in the mail.
+	 */
+	@Test
+	void nulInMetadataKeysIsRefusedAndFromTemplateDataItIsReplaced() {
+		assertThat(field(refused("""
+				{"template": "alert", "to": [{"email": "a@example.com"}], "metadata": {"\\u0000": "v"}, %s}"""
+			.formatted(ALERT_DATA), 400, "urn:mailroom:problem:validation"))).isEqualTo("metadata");
+
+		Api.Response response = api.post("/messages", """
+				{"template": "alert", "to": [{"email": "nul@example.com"}],
+				 "data": {"severity": "info", "title": "t\\u0000", "summary": "a\\u0000b"}}""");
+		assertThat(response.status()).isEqualTo(202);
+		JsonNode content = api.get("/messages/" + response.json().get("id").asString() + "/content").json();
+		assertThat(content.get("html").asString()).contains("a\uFFFDb").doesNotContain("\u0000");
+		assertThat(content.get("text").asString()).contains("a\uFFFDb").doesNotContain("\u0000");
+	}
+
 	@Test
 	void theSameIdempotencyKeyTwiceReturnsTheSameMessageAndStoresOne() {
 		String key = "order-" + UUID.randomUUID();
