@@ -48,6 +48,8 @@ class LocalDatabaseConfiguration {
 		dataSource.setUsername("postgres");
 		dataSource.setPoolName("mailroom");
 		dataSource.setMaximumPoolSize(10);
+		// as spring.datasource.hikari.data-source-properties in application.yml
+		dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
 		return dataSource;
 	}
 
