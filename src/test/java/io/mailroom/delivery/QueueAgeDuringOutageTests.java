@@ -67,10 +67,38 @@ class QueueAgeDuringOutageTests {
 	void recipientsCreatedEarlierButDueLaterDoNotHideTheLongestWait() {
 		queueWithLongestWaitOnTheSecondPage();
 
-		queueMetrics.refresh();
+		queueMetrics.refresh(true);
 
 		assertThat(meters.get("mailroom.queue.oldest.age").gauge().value()).isBetween(30 * 60.0, 31 * 60.0);
 		assertThat(meters.get("mailroom.queue.depth").tag("status", "queued").gauge().value()).isEqualTo(151);
+	}
+
+	/**
+	 * After a count that took long, the depth waits {@link QueueMetrics#COUNT_COST_FACTOR} times as
+	 * long before it is counted again; the oldest age is still read on every refresh.
+	 */
+	@Test
+	void anExpensiveCountIsPacedButTheAgeIsReadOnEveryRefresh() {
+		queueWithLongestWaitOnTheSecondPage();
+		queueMetrics.refresh(true);
+		assertThat(meters.get("mailroom.queue.depth").tag("status", "queued").gauge().value()).isEqualTo(151);
+		long now = System.nanoTime();
+		// as if the count had taken a second: the next one in 500 s
+		queueMetrics.counted(now - 1_000_000_000L, now);
+		jdbc.sql("update recipient set status = 'delivered', final_at = created_at where email = 'waiting-longest@example.com'")
+			.update();
+
+		queueMetrics.refresh();
+
+		assertThat(meters.get("mailroom.queue.depth").tag("status", "queued").gauge().value()).isEqualTo(151);
+		// the longest wait left: the 150 due since their sendAt, 5 minutes ago
+		assertThat(meters.get("mailroom.queue.oldest.age").gauge().value()).isBetween(5 * 60.0, 6 * 60.0);
+		assertThat(queueMetrics.countDue(now + 499_000_000_000L)).isFalse();
+		assertThat(queueMetrics.countDue(now + 500_000_000_000L)).isTrue();
+
+		queueMetrics.refresh(true);
+
+		assertThat(meters.get("mailroom.queue.depth").tag("status", "queued").gauge().value()).isEqualTo(150);
 	}
 
 	/** Past its page limit the reading in creation order gives way to one aggregate, with the same answer. */
@@ -80,7 +108,7 @@ class QueueAgeDuringOutageTests {
 		int pages = queueMetrics.maxPages;
 		queueMetrics.maxPages = 1;
 		try {
-			queueMetrics.refresh();
+			queueMetrics.refresh(true);
 		}
 		finally {
 			queueMetrics.maxPages = pages;
