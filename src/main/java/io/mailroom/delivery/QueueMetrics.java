@@ -60,7 +60,7 @@ class QueueMetrics {
 	static final int COUNT_COST_FACTOR = 500;
 
 	/** {@link System#nanoTime()} before which the depth is not counted again. */
-	private long nextCount = Long.MIN_VALUE;
+	private long nextCount = System.nanoTime();
 
 	/*
 	 * The message's sendAt as a subquery per row read, not a join: a join let the planner, with
@@ -148,7 +148,7 @@ class QueueMetrics {
 
 	/** Whether the depth is to be counted at {@code nanoTime}. */
 	boolean countDue(long nanoTime) {
-		return nextCount == Long.MIN_VALUE || nanoTime - nextCount >= 0;
+		return nanoTime - nextCount >= 0;
 	}
 
 	/** A count ran from {@code started} to {@code ended} ({@link System#nanoTime()}). */

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -41,15 +42,15 @@ class LocalDatabaseConfiguration {
 		return postgres;
 	}
 
+	/** Bound to {@code spring.datasource.hikari.*} as Spring Boot's own pool is (application.yml sets some). */
 	@Bean
+	@ConfigurationProperties("spring.datasource.hikari")
 	DataSource dataSource(EmbeddedPostgres postgres) {
 		HikariDataSource dataSource = new HikariDataSource();
 		dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
 		dataSource.setUsername("postgres");
 		dataSource.setPoolName("mailroom");
 		dataSource.setMaximumPoolSize(10);
-		// as spring.datasource.hikari.data-source-properties in application.yml
-		dataSource.addDataSourceProperty("reWriteBatchedInserts", "true");
 		return dataSource;
 	}
 

@@ -70,13 +70,6 @@ class MimeComposer {
 	record Composition(String messageIdHeader, InternetAddress from, List<InternetAddress> to, List<InternetAddress> cc,
 			String replyTo, String subject, String text, String html, Map<String, String> headers,
 			List<Part> attachments, byte[] textUtf8, byte[] htmlUtf8) {
-
-		Composition(String messageIdHeader, InternetAddress from, List<InternetAddress> to, List<InternetAddress> cc,
-				String replyTo, String subject, String text, String html, Map<String, String> headers,
-				List<Part> attachments) {
-			this(messageIdHeader, from, to, cc, replyTo, subject, text, html, headers, attachments, null, null);
-		}
-
 	}
 
 	byte[] compose(Composition c) {
@@ -138,10 +131,6 @@ class MimeComposer {
 			content = mixed;
 		}
 		return content;
-	}
-
-	static MimeBodyPart textPart(String content, String subtype) throws MessagingException {
-		return textPart(content, null, subtype);
 	}
 
 	/** {@code utf8}: the content already encoded, or null. */

@@ -87,10 +87,7 @@ final class MailHtmlStream {
 	/** Characters held by {@link #CASCADED} (by its weigher), for tests. */
 	static long rememberedStyleChars() {
 		CASCADED.cleanUp();
-		return CASCADED.policy().eviction().flatMap(e -> {
-			java.util.OptionalLong size = e.weightedSize();
-			return size.isPresent() ? java.util.Optional.of(size.getAsLong()) : java.util.Optional.empty();
-		}).orElse(-1L);
+		return CASCADED.policy().eviction().map(e -> e.weightedSize().orElse(-1)).orElse(-1L);
 	}
 
 	/** The cascade's input: the declarations of the matching rules, by identity, and the own style. */

@@ -27,7 +27,7 @@ public final class ComposeBenchmark {
 		MimeComposer.Composition composition = new MimeComposer.Composition("<bench@example.com>",
 				MimeComposer.address("shop@example.com", "Example Shop"),
 				List.of(MimeComposer.address("ana@example.com", "Ana Lima")), List.of(), null, rendered.subject(),
-				rendered.text(), rendered.html(), Map.of(), List.of());
+				rendered.text(), rendered.html(), Map.of(), List.of(), null, null);
 		int bytes = 0;
 		for (int i = 0; i < rounds; i++) {
 			bytes = composer.compose(composition).length;

@@ -42,7 +42,7 @@ class MimeComposerTests {
 			String html = "<p>" + text + "</p>";
 			byte[] mime = composer.compose(new MimeComposer.Composition("<1@example.com>",
 					MimeComposer.address("shop@example.com", "Shop"), List.of(MimeComposer.address("ana@example.com", null)),
-					List.of(), null, "Subject", text, html, Map.of(), List.of()));
+					List.of(), null, "Subject", text, html, Map.of(), List.of(), null, null));
 			MimeMessage parsed = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(mime));
 			Multipart parts = (Multipart) parsed.getContent();
 			MimeBodyPart plain = (MimeBodyPart) parts.getBodyPart(0);

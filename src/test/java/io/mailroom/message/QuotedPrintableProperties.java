@@ -93,7 +93,7 @@ class QuotedPrintableProperties {
 			jakarta.setText(text, StandardCharsets.UTF_8.name(), subtype);
 			jakarta.setHeader("Content-Transfer-Encoding", "quoted-printable");
 
-			assertThat(written(MimeComposer.textPart(text, subtype))).isEqualTo(written(jakarta));
+			assertThat(written(MimeComposer.textPart(text, null, subtype))).isEqualTo(written(jakarta));
 		}
 	}
 
