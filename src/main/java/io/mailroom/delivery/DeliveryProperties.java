@@ -5,23 +5,26 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The delivery worker (SPEC §3).
  *
  * @param enabled whether this instance delivers (an API-only instance can turn it off)
  * @param pollInterval fallback poll when no NOTIFY arrives (scheduled messages become due this way)
- * @param batchSize recipients claimed per statement
+ * @param batchSize recipients claimed per statement, and held waiting for a sender
  * @param lease how long a claim is held; a crashed instance's work is picked up after it
  * @param retry the retry ladder and the maximum age
  * @param senders sender threads, i.e. SMTP sessions in flight at once over all destinations;
  * {@code mailroom.relay.max-connections} when unset (raise it in MX mode, where there are many
  * destinations)
+ * @param queueBytes MIME bytes claimed and waiting for a sender (with 7 MB of attachments allowed
+ * per message, a batch of large messages would not fit in the heap); sent messages are not held
  */
 @ConfigurationProperties("mailroom.delivery")
 public record DeliveryProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1s") Duration pollInterval,
-		@DefaultValue("100") int batchSize, @DefaultValue("5m") Duration lease, @DefaultValue Retry retry,
-		Integer senders) {
+		@DefaultValue("250") int batchSize, @DefaultValue("5m") Duration lease, @DefaultValue Retry retry,
+		Integer senders, @DefaultValue("32MB") DataSize queueBytes) {
 
 	/**
 	 * @param ladder delays between attempts; the last one repeats

@@ -4,15 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.mailroom.common.HostName;
 import io.micrometer.core.instrument.Counter;
@@ -61,8 +58,6 @@ public class DeliveryWorker implements SmartLifecycle {
 
 	private final Wakeup wakeup = new Wakeup();
 
-	private final AtomicLong sequence = new AtomicLong();
-
 	/**
 	 * How many claim batches may be claimed and not yet recorded. Claims are paced by the senders'
 	 * queue; results wait for the recorder, whose transactions slow down when the database does
@@ -76,8 +71,7 @@ public class DeliveryWorker implements SmartLifecycle {
 	/** Claimed recipients not yet recorded: waiting for a sender, being sent, or awaiting the recorder. */
 	private final AtomicInteger pending = new AtomicInteger();
 
-	private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>(256,
-			Comparator.comparingInt((Job j) -> j.recipient().priority()).thenComparingLong(Job::sequence));
+	private SendQueue queue;
 
 	private final LinkedBlockingQueue<DeliveryRecorder.Result> results = new LinkedBlockingQueue<>();
 
@@ -93,9 +87,6 @@ public class DeliveryWorker implements SmartLifecycle {
 	private final Counter slowdowns;
 
 	private final Counter pauses;
-
-	private record Job(ClaimedRecipient recipient, long sequence) {
-	}
 
 	DeliveryWorker(DeliveryProperties properties, RelayProperties relayProperties, RecipientClaims claims,
 			DeliveryRecorder recorder, Relay relay, DestinationThrottle throttle, VerpAddress verp, Clock clock,
@@ -137,6 +128,7 @@ public class DeliveryWorker implements SmartLifecycle {
 		running = true;
 		sendersDone = false;
 		int senders = senders();
+		queue = new SendQueue(Math.max(properties.batchSize(), senders), properties.queueBytes().toBytes(), wakeup::wake);
 		for (int i = 0; i < senders; i++) {
 			threads.add(startThread("mailroom-sender-" + i, this::sendLoop));
 		}
@@ -150,21 +142,27 @@ public class DeliveryWorker implements SmartLifecycle {
 	}
 
 	private void dispatchLoop() {
-		int capacity = Math.max(properties.batchSize(), senders());
-		int unrecordedLimit = UNRECORDED_BATCHES * capacity;
+		SendQueue queue = this.queue;
+		int unrecordedLimit = UNRECORDED_BATCHES * Math.max(properties.batchSize(), senders());
 		Duration backoff = properties.pollInterval();
 		while (running) {
 			try {
-				int free = Math.min(capacity - queue.size(), unrecordedLimit - pending.get());
-				if (free < Math.max(1, capacity / 2) || smarthostResting()) {
+				int free = Math.min(queue.room(), unrecordedLimit - pending.get());
+				if (free < queue.refill() || !queue.hasRoom() || smarthostResting()) {
+					// Woken by the sender that makes room in the queue, by the recorder (results
+					// recorded: fewer unrecorded claims), by NOTIFY, or the poll interval.
+					if (!queue.hasRoom() && queue.wantRoom()) {
+						continue;
+					}
 					wakeup.await(properties.pollInterval());
 					continue;
 				}
 				Instant now = clock.instant();
-				List<ClaimedRecipient> claimed = claims.claim(workerId, free, now, now.plus(properties.lease()));
+				List<ClaimedRecipient> claimed = claims.claim(workerId, free, queue.byteRoom(), now,
+						now.plus(properties.lease()));
 				for (ClaimedRecipient r : claimed) {
 					pending.incrementAndGet();
-					queue.add(new Job(r, sequence.incrementAndGet()));
+					queue.add(r);
 				}
 				backoff = properties.pollInterval();
 				if (claimed.size() < free) {
@@ -194,11 +192,11 @@ public class DeliveryWorker implements SmartLifecycle {
 	private void sendLoop() {
 		try (Relay.RelaySession session = relay.newSession()) {
 			while (running) {
-				Job job = queue.poll(200, TimeUnit.MILLISECONDS);
-				if (job == null) {
+				ClaimedRecipient recipient = queue.poll(200, TimeUnit.MILLISECONDS);
+				if (recipient == null) {
 					continue;
 				}
-				deliver(session, job.recipient());
+				deliver(session, recipient);
 			}
 		}
 		catch (InterruptedException ex) {
@@ -216,18 +214,19 @@ public class DeliveryWorker implements SmartLifecycle {
 
 	private void deliver(Relay.RelaySession session, ClaimedRecipient recipient) {
 		if (recipient.test()) {
-			results.add(new DeliveryRecorder.Result(recipient, sandboxed(recipient)));
+			results.add(new DeliveryRecorder.Result(recipient.withMime(null), sandboxed(recipient)));
 			return;
 		}
 		String destination = relay.destination(recipient);
 		Optional<Instant> resting = throttle.pausedUntil(destination);
 		if (resting.isPresent()) {
-			results.add(DeliveryRecorder.Result.postponed(recipient, resting.get()));
+			results.add(DeliveryRecorder.Result.postponed(recipient.withMime(null), resting.get()));
 			return;
 		}
 		AttemptResult result = send(session, recipient);
 		pace(destination, recipient, result);
-		results.add(new DeliveryRecorder.Result(recipient, result));
+		// the recorder needs no body: results wait for it without theirs
+		results.add(new DeliveryRecorder.Result(recipient.withMime(null), result));
 	}
 
 	private AttemptResult send(Relay.RelaySession session, ClaimedRecipient recipient) {
@@ -365,11 +364,7 @@ public class DeliveryWorker implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 			}
 		}
-		List<UUID> unsent = new ArrayList<>();
-		Job job;
-		while ((job = queue.poll()) != null) {
-			unsent.add(job.recipient().id());
-		}
+		List<UUID> unsent = queue.drain().stream().map(ClaimedRecipient::id).toList();
 		try {
 			int released = claims.release(workerId, unsent, clock.instant());
 			log.info("Delivery worker {} stopped; released {} unsent claim(s)", workerId, released);
