@@ -7,7 +7,7 @@
 # smtp-sink), then:
 #   1. POST /messages at maximum throughput: wrk -t$THREADS -c$CONNECTIONS for $DURATION s after a
 #      warm-up that lasts until the JIT has settled (warm_until_compiled in lib/common.sh: rounds
-#      of $WARMUP_ROUND s, $WARMUP_MIN-$WARMUP_MAX s); one recipient, template order-confirmation (about 2 KB of MIME);
+#      of $WARMUP_ROUND s, $WARMUP_MIN-$WARMUP_MAX s); one recipient, template order-confirmation (8.2 KB of MIME: HTML with inlined CSS and a text part);
 #   2. POST /messages at a fixed $RATE msg/s for $RATE_SECONDS s after a lead-in of $LEAD_IN s at that
 #      rate whose requests are not counted (new connections, the client's own JIT) (bench/load/FixedRateLoad.java:
 #      latency measured from each request's scheduled time, so stalls are not hidden);

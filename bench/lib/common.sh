@@ -260,8 +260,10 @@ api_post() { # port path body -> status code
 }
 
 # An order confirmation for one recipient (about 2 KB of MIME once rendered).
+# The message the benchmarks send or pre-load: MESSAGE=order-confirmation (8.2 KB of MIME) or
+# MESSAGE=alert (about 3 KB, the size of smtp-source's messages in drain.sh): bench/load/$MESSAGE.json.
 order_json() { # recipient
-	sed "s/{{to}}/$1/g" "$BENCH_ROOT/bench/load/order-confirmation.json"
+	sed "s/{{to}}/$1/g" "$BENCH_ROOT/bench/load/${MESSAGE:-order-confirmation}.json"
 }
 
 # --- CPU accounting (robust on a shared machine: CPU time per message barely depends on load) ---
