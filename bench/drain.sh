@@ -73,7 +73,7 @@ if [ "$WARMUP_N" -gt 0 ]; then
 	done
 fi
 # the rounds not needed for the warm-up are not part of the measured backlog
-sql "$db" "delete from held_recipient where id not in (select id from held_recipient order by id limit $N)" >/dev/null
+sql "$db" "delete from held_recipient h using (select id from held_recipient order by id offset $N) x where h.id = x.id" >/dev/null
 since=$(sql "$db" "select coalesce(max(final_at), '-infinity') from recipient")
 sink_before=$(sink_count)
 cpu_start "$db" "$pid"

@@ -128,11 +128,14 @@ public class DeliveryWorker implements SmartLifecycle {
 		running = true;
 		sendersDone = false;
 		int senders = senders();
-		queue = new SendQueue(Math.max(properties.batchSize(), senders), properties.queueBytes().toBytes(), wakeup::wake);
+		// each thread gets this start's queue: one that outlived an earlier stop keeps its own
+		SendQueue queue = new SendQueue(Math.max(properties.batchSize(), senders), properties.queueBytes().toBytes(),
+				wakeup::wake);
+		this.queue = queue;
 		for (int i = 0; i < senders; i++) {
-			threads.add(startThread("mailroom-sender-" + i, this::sendLoop));
+			threads.add(startThread("mailroom-sender-" + i, () -> sendLoop(queue)));
 		}
-		threads.add(startThread("mailroom-dispatcher", this::dispatchLoop));
+		threads.add(startThread("mailroom-dispatcher", () -> dispatchLoop(queue)));
 		recorderThread = startThread("mailroom-recorder", this::recordLoop);
 		log.info("Delivery worker {} started with {} sender(s)", workerId, senders);
 	}
@@ -141,8 +144,7 @@ public class DeliveryWorker implements SmartLifecycle {
 		return Math.max(1, properties.senders() != null ? properties.senders() : relayProperties.maxConnections());
 	}
 
-	private void dispatchLoop() {
-		SendQueue queue = this.queue;
+	private void dispatchLoop(SendQueue queue) {
 		int unrecordedLimit = UNRECORDED_BATCHES * Math.max(properties.batchSize(), senders());
 		Duration backoff = properties.pollInterval();
 		while (running) {
@@ -158,14 +160,20 @@ public class DeliveryWorker implements SmartLifecycle {
 					continue;
 				}
 				Instant now = clock.instant();
-				List<ClaimedRecipient> claimed = claims.claim(workerId, free, queue.byteRoom(), now,
+				long byteRoom = Math.max(1, queue.byteRoom());
+				List<ClaimedRecipient> claimed = claims.claim(workerId, free, byteRoom, now,
 						now.plus(properties.lease()));
+				long bytes = 0;
 				for (ClaimedRecipient r : claimed) {
 					pending.incrementAndGet();
 					queue.add(r);
+					bytes += r.mime() == null ? 0 : r.mime().length;
 				}
 				backoff = properties.pollInterval();
-				if (claimed.size() < free) {
+				// A claim cut short by its bytes left work due: the next round waits for the
+				// senders to make room. One that found less due work than it could take waits
+				// for NOTIFY or the poll.
+				if (claimed.size() < free && bytes < byteRoom) {
 					wakeup.await(properties.pollInterval());
 				}
 			}
@@ -189,7 +197,7 @@ public class DeliveryWorker implements SmartLifecycle {
 		}
 	}
 
-	private void sendLoop() {
+	private void sendLoop(SendQueue queue) {
 		try (Relay.RelaySession session = relay.newSession()) {
 			while (running) {
 				ClaimedRecipient recipient = queue.poll(200, TimeUnit.MILLISECONDS);

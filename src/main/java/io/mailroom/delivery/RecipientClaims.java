@@ -73,13 +73,14 @@ class RecipientClaims {
 
 	/**
 	 * Claims up to {@code limit} due recipients in priority order, stopping at the first whose
-	 * message would start beyond {@code maxBytes} of MIME (at least one is claimed).
+	 * message would start beyond {@code maxBytes} of MIME (at least one is claimed, whatever the
+	 * budget).
 	 */
 	List<ClaimedRecipient> claim(String worker, int limit, long maxBytes, Instant now, Instant leaseUntil) {
 		return jdbc.sql(CLAIM)
 			.param("now", Timestamp.from(now))
 			.param("limit", limit)
-			.param("maxBytes", maxBytes)
+			.param("maxBytes", Math.max(1, maxBytes))
 			.param("worker", worker)
 			.param("leaseUntil", Timestamp.from(leaseUntil))
 			.query((rs, n) -> new ClaimedRecipient(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),

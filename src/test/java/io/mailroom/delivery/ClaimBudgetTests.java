@@ -59,15 +59,15 @@ class ClaimBudgetTests {
 			.as("the third would start at the budget")
 			.containsExactlyInAnyOrder(messages.get(0), messages.get(1));
 
-		List<ClaimedRecipient> one = claims.claim("budget-test", 100, 1, now, now.plus(Duration.ofMinutes(5)));
+		List<ClaimedRecipient> one = claims.claim("budget-test", 100, 0, now, now.plus(Duration.ofMinutes(5)));
 		assertThat(one).extracting(ClaimedRecipient::messageId)
-			.as("a message larger than the budget is still claimed, alone")
+			.as("a message larger than the budget (even none left) is still claimed, alone")
 			.containsExactly(messages.get(2));
 
 		List<ClaimedRecipient> rest = claims.claim("budget-test", 100, Long.MAX_VALUE, now,
 				now.plus(Duration.ofMinutes(5)));
 		assertThat(rest).extracting(ClaimedRecipient::messageId)
-			.as("recipients locked but not taken were let go")
+			.as("recipients locked but not taken stayed queued")
 			.containsExactlyInAnyOrder(messages.get(3), messages.get(4));
 		assertThat(jdbc.sql("select count(*) from recipient where status = 'sending' and claimed_by = 'budget-test'")
 			.query(Integer.class)
