@@ -20,7 +20,7 @@
 # measures a cold start.
 #
 # Environment: CONNECTIONS=20 SESSIONS=20 SIZE=2000 (smtp-source message size) MATCHED=1
-# MESSAGE=order-confirmation (or alert: a smaller mail, bench/load/*.json)
+# MESSAGE=order-confirmation (or alert: a smaller mail, bench/load/*.json) ATTACHMENT_KB=n (a PDF of n KB)
 # TIMEOUT=1200 WARMUP_N=20000 WARMUP_ROUNDS=5 JIT_SETTLED=100 PERF=1 (a system-wide `perf record` of the measured drain; the JVM
 # gets -XX:+PreserveFramePointer and a perf map at exit), and those of bench/lib/common.sh.
 source "$(dirname "$0")/lib/common.sh"

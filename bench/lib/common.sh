@@ -254,16 +254,26 @@ heap_after_gc() { # label
 	fi
 }
 
-api_post() { # port path body -> status code
-	curl -sS -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$1$2" \
-		-H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' --data-binary "$3"
+api_post() { # port path body -> status code (the body goes through a pipe: it may be megabytes)
+	printf '%s' "$3" | curl -sS -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$1$2" \
+		-H "Authorization: Bearer $API_KEY" -H 'Content-Type: application/json' --data-binary @-
 }
 
-# An order confirmation for one recipient (about 2 KB of MIME once rendered).
-# The message the benchmarks send or pre-load: MESSAGE=order-confirmation (8.2 KB of MIME) or
-# MESSAGE=alert (about 3 KB, the size of smtp-source's messages in drain.sh): bench/load/$MESSAGE.json.
+# The message the benchmarks pre-load, for one recipient: MESSAGE=order-confirmation (8.2 KB of
+# MIME) or MESSAGE=alert (4.5 KB): bench/load/$MESSAGE.json. ATTACHMENT_KB=n adds a PDF attachment
+# of n KB of random bytes (up to 7 MB: large messages for drain.sh and memory checks).
 order_json() { # recipient
-	sed "s/{{to}}/$1/g" "$BENCH_ROOT/bench/load/${MESSAGE:-order-confirmation}.json"
+	local json
+	json=$(sed "s/{{to}}/$1/g" "$BENCH_ROOT/bench/load/${MESSAGE:-order-confirmation}.json")
+	if [ -n "${ATTACHMENT_KB:-}" ]; then
+		json=$(printf '%s' "$json" | $PY -c "
+import base64, json, os, sys
+m = json.load(sys.stdin)
+m['attachments'] = [{'filename': 'report.pdf', 'contentType': 'application/pdf',
+                     'content': base64.b64encode(os.urandom($ATTACHMENT_KB * 1024)).decode()}]
+print(json.dumps(m))")
+	fi
+	printf '%s' "$json"
 }
 
 # --- CPU accounting (robust on a shared machine: CPU time per message barely depends on load) ---
