@@ -26,9 +26,9 @@ class RecipientClaims {
 	};
 
 	/*
-	 * Due recipients are locked in priority order, up to the limit; of those, the claim takes each
-	 * whose message starts within the byte budget (the first always), so a backlog of large
-	 * messages does not fill the heap. Locked rows not taken are unlocked when the statement
+	 * Due recipients (and those whose lease expired) are locked in priority order, up to the limit
+	 * each; of those, the claim takes the first {@code limit} whose messages start within the byte
+	 * budget (the first always), so a backlog of large messages does not fill the heap. Locked rows not taken are unlocked when the statement
 	 * commits. octet_length of a stored body reads its size from the TOAST pointer, without
 	 * decompressing it.
 	 */
@@ -46,14 +46,15 @@ class RecipientClaims {
 			    limit :limit
 			    for update skip locked
 			), sized as (
-			    select c.id, sum(coalesce(octet_length(m.mime), 0)) over (order by c.priority, c.at, c.id)
-			                 - coalesce(octet_length(m.mime), 0) as bytes_before
+			    select c.id, row_number() over w as n,
+			           sum(coalesce(octet_length(m.mime), 0)) over w - coalesce(octet_length(m.mime), 0) as bytes_before
 			    from (select * from due union all select * from expired) c join message m on m.id = c.message_id
+			    window w as (order by c.priority, c.at, c.id)
 			)
 			update recipient r
 			set status = 'sending', claimed_by = :worker, claimed_until = :leaseUntil, updated_at = :now
 			from message m
-			where r.id in (select id from sized where bytes_before < :maxBytes) and m.id = r.message_id
+			where r.id in (select id from sized where n <= :limit and bytes_before < :maxBytes) and m.id = r.message_id
 			returning r.id, r.message_id, r.email, r.domain, r.attempts, r.priority, m.created_at, m.test,
 			          m.from_email, m.mime, m.template, m.tags, m.metadata::text, m.category
 			""";

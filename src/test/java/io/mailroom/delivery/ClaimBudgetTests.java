@@ -43,6 +43,7 @@ class ClaimBudgetTests {
 	@Test
 	void aClaimTakesRecipientsInOrderWhileTheirMessagesStartWithinTheBudget() {
 		Api api = new Api(port);
+		holdEverythingWaiting();
 		List<UUID> messages = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			Api.Response posted = api.post("/messages", Payloads.alert("oncall" + i + "@example.com", "Disk " + i));
@@ -72,6 +73,37 @@ class ClaimBudgetTests {
 		assertThat(jdbc.sql("select count(*) from recipient where status = 'sending' and claimed_by = 'budget-test'")
 			.query(Integer.class)
 			.single()).isEqualTo(5);
+	}
+
+	@Test
+	void expiredLeasesAndDueRecipientsTogetherStayWithinTheLimit() {
+		Api api = new Api(port);
+		for (int i = 0; i < 2; i++) {
+			assertThat(api.post("/messages", Payloads.alert("earlier" + i + "@example.com", "Earlier")).status())
+				.isEqualTo(202);
+		}
+		clock.advance(Duration.ofHours(1));
+		Instant now = clock.instant();
+		assertThat(claims.claim("crashed-instance", 1_000, now, now.plus(Duration.ofMinutes(1))))
+			.as("everything waiting, now held by an instance that will not come back")
+			.hasSizeGreaterThanOrEqualTo(2);
+		for (int i = 0; i < 3; i++) {
+			assertThat(api.post("/messages", Payloads.alert("later" + i + "@example.com", "Later")).status())
+				.isEqualTo(202);
+		}
+		clock.advance(Duration.ofMinutes(2));
+		now = clock.instant();
+
+		assertThat(claims.claim("budget-test", 3, now, now.plus(Duration.ofMinutes(5))))
+			.as("2 or more expired leases and 3 due recipients, limit 3")
+			.hasSize(3);
+	}
+
+	/** Whatever the other test left waiting or leased is held elsewhere for a day. */
+	private void holdEverythingWaiting() {
+		clock.advance(Duration.ofHours(1));
+		Instant now = clock.instant();
+		claims.claim("elsewhere", 10_000, now, now.plus(Duration.ofDays(1)));
 	}
 
 	private long size(UUID message) {
