@@ -51,7 +51,6 @@ class MessagePreparer {
 
 	private static final Pattern WHITESPACE = Pattern.compile("[\\s]+");
 
-	private static final Pattern TEMPLATE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
 	private static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
 
@@ -92,7 +91,7 @@ class MessagePreparer {
 		if (!StringUtils.hasText(request.template())) {
 			errors.add(new FieldProblem("template", "is required"));
 		}
-		else if (!TEMPLATE_NAME.matcher(request.template()).matches()) {
+		else if (!templateName(request.template())) {
 			errors.add(new FieldProblem("template", "is not a template name (letters, digits, '.', '_', '-')"));
 		}
 		List<PreparedMessage.Recipient> recipients = recipients(request, errors);
@@ -344,9 +343,28 @@ class MessagePreparer {
 		return new LinkedHashMap<>(metadata);
 	}
 
+	/**
+	 * Whether a name could be a template's: {@code [A-Za-z0-9][A-Za-z0-9._-]{0,99}}, checked by
+	 * hand (it runs for every message; the expression was 1–2 % of a batch's CPU).
+	 */
+	static boolean templateName(String name) {
+		int n = name.length();
+		if (n == 0 || n > 100) {
+			return false;
+		}
+		for (int i = 0; i < n; i++) {
+			char c = name.charAt(i);
+			boolean alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+			if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private Priority priority(SendRequest request, List<FieldProblem> errors) {
 		if (request.priority() == null) {
-			if (request.template() == null || !TEMPLATE_NAME.matcher(request.template()).matches()
+			if (request.template() == null || !templateName(request.template())
 				|| !templates.exists(request.template())) {
 				return Priority.NORMAL;
 			}

@@ -114,11 +114,32 @@ final class MailRenderer {
 		return path.substring(0, end);
 	}
 
-	private static final java.util.regex.Pattern SPACE_RUNS = java.util.regex.Pattern.compile("[\\s\\u0000]+");
-
-	/** A subject is one header line: folding whitespace from the template collapses to spaces. */
+	/**
+	 * A subject is one header line: each run of whitespace ({@code [ \t\n\x0B\f\r]}) and NUL from
+	 * the template collapses to one space, and the ends are stripped. Written by hand (as a regular
+	 * expression it ran for every message); a property test holds it to the expression.
+	 */
 	static String oneLine(String s) {
-		return SPACE_RUNS.matcher(s).replaceAll(" ").strip();
+		StringBuilder out = new StringBuilder(s.length());
+		boolean inRun = false;
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			if (isRunChar(c)) {
+				if (!inRun) {
+					out.append(' ');
+				}
+				inRun = true;
+			}
+			else {
+				out.append(c);
+				inRun = false;
+			}
+		}
+		return out.toString().strip();
+	}
+
+	private static boolean isRunChar(char c) {
+		return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r' || c == 0;
 	}
 
 }
