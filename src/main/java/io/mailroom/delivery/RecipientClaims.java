@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Claiming due work. One statement finds due recipients in priority order, locks them with
@@ -63,9 +64,12 @@ class RecipientClaims {
 
 	private final JsonMapper json;
 
-	RecipientClaims(JdbcClient jdbc, JsonMapper json) {
+	private final TransactionTemplate transactions;
+
+	RecipientClaims(JdbcClient jdbc, JsonMapper json, TransactionTemplate transactions) {
 		this.jdbc = jdbc;
 		this.json = json;
+		this.transactions = transactions;
 	}
 
 	List<ClaimedRecipient> claim(String worker, int limit, Instant now, Instant leaseUntil) {
@@ -78,6 +82,13 @@ class RecipientClaims {
 	 * budget).
 	 */
 	List<ClaimedRecipient> claim(String worker, int limit, long maxBytes, Instant now, Instant leaseUntil) {
+		// In a transaction of its own, committed once every row has been read: a claim this
+		// instance failed to read (out of memory, a dropped connection) is rolled back, instead of
+		// leaving its recipients marked sending until their lease expires.
+		return transactions.execute(tx -> read(worker, limit, maxBytes, now, leaseUntil));
+	}
+
+	private List<ClaimedRecipient> read(String worker, int limit, long maxBytes, Instant now, Instant leaseUntil) {
 		return jdbc.sql(CLAIM)
 			.param("now", Timestamp.from(now))
 			.param("limit", limit)
