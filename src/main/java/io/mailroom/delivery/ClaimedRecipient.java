@@ -14,6 +14,11 @@ public record ClaimedRecipient(UUID id, UUID messageId, String email, String dom
 		return "marketing".equals(category);
 	}
 
+	/** Octets of MIME this recipient holds in memory (none once its result waits without it). */
+	public long size() {
+		return mime == null ? 0 : mime.length;
+	}
+
 	public ClaimedRecipient withMime(byte[] message) {
 		return new ClaimedRecipient(id, messageId, email, domain, attempts, priority, acceptedAt, test, fromEmail,
 				message, template, tags, metadata, category);

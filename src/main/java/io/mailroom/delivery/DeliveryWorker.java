@@ -167,7 +167,7 @@ public class DeliveryWorker implements SmartLifecycle {
 				for (ClaimedRecipient r : claimed) {
 					pending.incrementAndGet();
 					queue.add(r);
-					bytes += r.mime() == null ? 0 : r.mime().length;
+					bytes += r.size();
 				}
 				backoff = properties.pollInterval();
 				// A claim cut short by its bytes left work due: the next round waits for the

@@ -29,9 +29,9 @@ class RecipientClaims {
 	/*
 	 * Due recipients (and those whose lease expired) are locked in priority order, up to the limit
 	 * each; of those, the claim takes the first {@code limit} whose messages start within the byte
-	 * budget (the first always), so a backlog of large messages does not fill the heap. Locked rows not taken are unlocked when the statement
-	 * commits. octet_length of a stored body reads its size from the TOAST pointer, without
-	 * decompressing it.
+	 * budget (the first always), so a backlog of large messages does not fill the heap. Locked rows
+	 * not taken are unlocked when the claim's transaction commits. octet_length of a stored body
+	 * reads its size from the TOAST pointer, without decompressing it.
 	 */
 	private static final String CLAIM = """
 			with due as (

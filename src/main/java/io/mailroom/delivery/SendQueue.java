@@ -75,7 +75,7 @@ final class SendQueue {
 	}
 
 	void add(ClaimedRecipient recipient) {
-		bytes.addAndGet(size(recipient));
+		bytes.addAndGet(recipient.size());
 		jobs.add(new Job(recipient, sequence.incrementAndGet()));
 	}
 
@@ -99,7 +99,7 @@ final class SendQueue {
 		if (job == null) {
 			return null;
 		}
-		bytes.addAndGet(-size(job.recipient()));
+		bytes.addAndGet(-job.recipient().size());
 		if (roomWanted.get() && hasRoom() && roomWanted.compareAndSet(true, false)) {
 			onRoom.run();
 		}
@@ -111,14 +111,10 @@ final class SendQueue {
 		List<ClaimedRecipient> left = new ArrayList<>();
 		Job job;
 		while ((job = jobs.poll()) != null) {
-			bytes.addAndGet(-size(job.recipient()));
+			bytes.addAndGet(-job.recipient().size());
 			left.add(job.recipient());
 		}
 		return left;
-	}
-
-	private static long size(ClaimedRecipient recipient) {
-		return recipient.mime() == null ? 0 : recipient.mime().length;
 	}
 
 }

@@ -51,7 +51,6 @@ class MessagePreparer {
 
 	private static final Pattern WHITESPACE = Pattern.compile("[\\s]+");
 
-
 	private static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
 
 	private static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);

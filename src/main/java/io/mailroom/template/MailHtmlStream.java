@@ -84,6 +84,11 @@ final class MailHtmlStream {
 		.weigher((Cascade key, String style) -> key.ownStyle.length() + style.length() + 8 * key.declarations.length + 64)
 		.build();
 
+	/** {@code \s} of a regular expression (without UNICODE_CHARACTER_CLASS). */
+	static boolean regexSpace(char c) {
+		return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+	}
+
 	/** Characters held by {@link #CASCADED} (by its weigher), for tests. */
 	static long rememberedStyleChars() {
 		CASCADED.cleanUp();
@@ -590,11 +595,6 @@ final class MailHtmlStream {
 				}
 			}
 			return matching;
-		}
-
-		/** {@code \s} of a regular expression. */
-		private static boolean regexSpace(char c) {
-			return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
 		}
 
 		private static void collect(List<Candidate> candidates, Element element, List<CssInliner.Rule> matching) {

@@ -124,7 +124,7 @@ final class MailRenderer {
 		boolean inRun = false;
 		for (int i = 0; i < s.length(); i++) {
 			char c = s.charAt(i);
-			if (isRunChar(c)) {
+			if (MailHtmlStream.regexSpace(c) || c == 0) {
 				if (!inRun) {
 					out.append(' ');
 				}
@@ -136,10 +136,6 @@ final class MailRenderer {
 			}
 		}
 		return out.toString().strip();
-	}
-
-	private static boolean isRunChar(char c) {
-		return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r' || c == 0;
 	}
 
 }
