@@ -24,20 +24,31 @@ preload() { # db n
 }
 
 # Waits until no recipient is waiting or being sent, or the timeout passes; prints progress.
+# The check each second reads only the partial indexes of due and leased recipients (an empty
+# index scan once drained); the count for the progress line reads the whole table (~170 ms of
+# PostgreSQL CPU at 100,000 rows, 4 % of the machine when it ran every 2 s of a drain), so it runs
+# every 10 s.
 await_drained() { # db total timeout-seconds
-	local db=$1 total=$2 deadline=$((SECONDS + $3)) left last=-1
+	local db=$1 total=$2 deadline=$((SECONDS + $3)) left next_count=$SECONDS last=-1
 	while true; do
-		left=$(sql "$db" "select count(*) from recipient where status in ('queued', 'deferred', 'sending', 'scheduled')")
-		[ "$left" = 0 ] && return 0
-		if [ $SECONDS -gt $deadline ]; then
-			echo "timeout: $left of $total recipients not final" >&2
-			return 1
+		# (in the due index's order, or the planner scans the table while its statistics say most
+		# rows are due; not as EXISTS, which drops the ORDER BY)
+		[ "$(sql "$db" "select (select 1 from recipient where status in ('queued', 'deferred', 'scheduled')
+		                        order by priority, next_attempt_at limit 1) is null
+		                   and (select 1 from recipient where status = 'sending' limit 1) is null")" = t ] && return 0
+		if [ $SECONDS -gt $deadline ] || [ $SECONDS -ge $next_count ]; then
+			left=$(sql "$db" "select count(*) from recipient where status in ('queued', 'deferred', 'sending', 'scheduled')")
+			if [ $SECONDS -gt $deadline ]; then
+				echo "timeout: $left of $total recipients not final" >&2
+				return 1
+			fi
+			if [ "$left" != "$last" ]; then
+				printf '  %s: %s of %s left\n' "$(date +%T)" "$left" "$total"
+				last=$left
+			fi
+			next_count=$((SECONDS + 10))
 		fi
-		if [ "$left" != "$last" ]; then
-			printf '  %s: %s of %s left\n' "$(date +%T)" "$left" "$total"
-			last=$left
-		fi
-		sleep 2
+		sleep 1
 	done
 }
 
