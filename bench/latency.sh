@@ -42,11 +42,14 @@ await_drained "$db" "warm-up" 120 >/dev/null
 warm_until=$(sql "$db" "select max(created_at) from message")
 
 depth_file="$RUN_DIR/queue-depth.txt"
+# One psql session for all samples (a psql started per sample was a few per cent of the machine),
+# counting through the partial indexes of due and leased recipients rather than the whole table.
 (
-	while true; do
-		sql "$db" "select count(*) from recipient where status in ('queued', 'deferred', 'sending')" 2>/dev/null || true
+	while [ ! -e "$RUN_DIR/sampler.stop" ]; do
+		echo "select (select count(*) from recipient where status in ('queued', 'deferred', 'scheduled'))
+		           + (select count(*) from recipient where status = 'sending');"
 		sleep "$SAMPLE"
-	done
+	done | psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" -X -q -tA 2>/dev/null
 ) >"$depth_file" &
 sampler=$!
 _BENCH_PIDS+=("$sampler")
@@ -56,7 +59,8 @@ load=$(java "$BENCH_ROOT/bench/load/FixedRateLoad.java" "$port" /messages "$API_
 echo "$load"
 drained=ok
 await_drained "$db" "$(calc "round($RATE*$SECONDS_)")" 300 || drained="TIMED OUT"
-kill "$sampler" 2>/dev/null || true
+touch "$RUN_DIR/sampler.stop"
+wait "$sampler" 2>/dev/null || true
 rss=$(peak_rss_mib "$pid")
 stop_app main
 field() { sed -nE "s/.*[ ^]$1=([0-9.]+).*/\1/p" <<<" $2" | head -1; }
@@ -70,7 +74,7 @@ read -r n p50 p95 p99 max undelivered < <(sql "$db" "
 	       count(*) filter (where r.status <> 'delivered')
 	from recipient r join message m on m.id = r.message_id
 	where m.created_at > '$warm_until'" | tr '|' ' ')
-max_depth=$(sort -n "$depth_file" | tail -1)
+max_depth=$(grep -E '^[0-9]+$' "$depth_file" | sort -n | tail -1)
 
 cat <<SUMMARY
 
