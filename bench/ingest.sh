@@ -105,7 +105,7 @@ read -r heap_max heap_median gcs < <(heap_after_gc main)
 cat <<SUMMARY
 
 ==== ingest summary ($(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), -Xmx$HEAP, JDBC ?$JDBC_PARAMS, delivery $DELIVERY)
-message:        order-confirmation, 1 recipient, $mime_bytes bytes of MIME
+message:        ${MESSAGE:-order-confirmation}, 1 recipient, $mime_bytes bytes of MIME
 single, max:    $single_rate msg/s (wrk -t$THREADS -c$CONNECTIONS ${DURATION}s, after ${warm_seconds} s of warm-up), p50 $(field p50_ms "$single") ms, p99 $(field p99_ms "$single") ms, errors $(($(field errors "$single") + ${non2xx:-0})), stored $single_stored
                 CPU: $single_cpu
 single, fixed:  offered $RATE msg/s for ${RATE_SECONDS}s: achieved $(field rate "$fixed") msg/s (unsent $(field unsent "$fixed")), p50 $(field p50_ms "$fixed") ms, p99 $(field p99_ms "$fixed") ms, max $(field max_ms "$fixed") ms, errors $(field errors "$fixed"), stored $fixed_stored (with the lead-in)
