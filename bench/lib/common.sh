@@ -61,7 +61,9 @@ bench_build() {
 	if [ "${BUILD:-0}" = 1 ] || [ ! -f "$JAR" ] \
 		|| [ -n "$(find "$BENCH_ROOT/src/main" "$BENCH_ROOT/pom.xml" -newer "$JAR" -type f | head -1)" ]; then
 		echo "building $JAR ..."
-		(cd "$BENCH_ROOT" && mvn -o -q -DskipTests package)
+		# clean: package leaves resources deleted from src/ in target/classes (a removed migration
+		# once went on into every jar built after it)
+		(cd "$BENCH_ROOT" && mvn -o -q -DskipTests clean package)
 	fi
 }
 
