@@ -30,12 +30,12 @@ _BENCH_DBS=()
 
 bench_init() { # name
 	RUN_NAME="$1"
+	command -v smtp-sink >/dev/null || { echo "smtp-sink missing (apt-get install postfix)" >&2; exit 2; }
+	bench_build
 	RUN_DIR="$BENCH_ROOT/target/bench/$1-$(date +%Y%m%d-%H%M%S)"
 	mkdir -p "$RUN_DIR"
 	trap bench_cleanup EXIT
 	trap 'exit 130' INT TERM
-	command -v smtp-sink >/dev/null || { echo "smtp-sink missing (apt-get install postfix)" >&2; exit 2; }
-	bench_build
 	echo "# $1: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), heap $HEAP, run dir $RUN_DIR"
 }
 
@@ -61,9 +61,9 @@ bench_build() {
 	if [ "${BUILD:-0}" = 1 ] || [ ! -f "$JAR" ] \
 		|| [ -n "$(find "$BENCH_ROOT/src/main" "$BENCH_ROOT/pom.xml" -newer "$JAR" -type f | head -1)" ]; then
 		echo "building $JAR ..."
-		# clean: package leaves resources deleted from src/ in target/classes (a removed migration
-		# once went on into every jar built after it)
-		(cd "$BENCH_ROOT" && mvn -o -q -DskipTests clean package)
+		# without target/classes: package leaves files deleted from src/ there (a removed migration
+		# once went on into every jar built after it); earlier runs' directories stay
+		(cd "$BENCH_ROOT" && rm -rf target/classes && mvn -o -q -DskipTests package)
 	fi
 }
 
