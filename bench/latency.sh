@@ -45,7 +45,7 @@ depth_file="$RUN_DIR/queue-depth.txt"
 # One psql session for all samples (a psql started per sample was a few per cent of the machine),
 # counting through the partial indexes of due and leased recipients rather than the whole table.
 (
-	while [ ! -e "$RUN_DIR/sampler.stop" ]; do
+	while [ ! -e "$RUN_DIR/sampler.stop" ] && kill -0 $$ 2>/dev/null; do # ($$: this script, also if it exits early)
 		echo "select (select count(*) from recipient where status in ('queued', 'deferred', 'scheduled'))
 		           + (select count(*) from recipient where status = 'sending');"
 		sleep "$SAMPLE"
