@@ -43,15 +43,23 @@ mime_bytes=$(sql "$db" "select octet_length(mime) from message limit 1")
 hold_recipients "$db"
 start_sink
 
-echo "== ceiling: smtp-source -s $SESSIONS -d -m $N -l $SIZE"
-read -r _ source_seconds source_rate < <(smtp_source_ceiling "$N" "$SESSIONS" "$SIZE")
-echo "smtp-source: $N messages in $source_seconds s = $source_rate msg/s"
-matched_line="not measured (MATCHED=0)"
-if [ "$MATCHED" = 1 ]; then
-	echo "== same size as mailroom's: smtp-source -s $SESSIONS -d -m $N -l $mime_bytes"
-	read -r _ matched_seconds matched_rate < <(smtp_source_ceiling "$N" "$SESSIONS" "$mime_bytes")
-	matched_line="$matched_rate msg/s with $mime_bytes-byte messages ($matched_seconds s)"
-fi
+# The ceiling: smtp-source into the same sink, 2 KB messages and (MATCHED=1) messages of mailroom's
+# size. Measured again once mailroom has stopped: on this shared machine smtp-source alone varied
+# from 9,000 to 13,400 msg/s within minutes, so the ratios are taken to the mean of the two.
+source_rates=() source_seconds=() matched_rates=() matched_seconds=()
+measure_ceilings() { # label
+	local seconds rate
+	echo "== ceiling$1: smtp-source -s $SESSIONS -d -m $N -l $SIZE"
+	read -r _ seconds rate < <(smtp_source_ceiling "$N" "$SESSIONS" "$SIZE")
+	echo "smtp-source: $N messages in $seconds s = $rate msg/s"
+	source_rates+=("$rate") source_seconds+=("$seconds")
+	if [ "$MATCHED" = 1 ]; then
+		echo "== same size as mailroom's$1: smtp-source -s $SESSIONS -d -m $N -l $mime_bytes"
+		read -r _ seconds rate < <(smtp_source_ceiling "$N" "$SESSIONS" "$mime_bytes")
+		matched_rates+=("$rate") matched_seconds+=("$seconds")
+	fi
+}
+measure_ceilings ""
 
 echo "== mailroom: $CONNECTIONS connections"
 port=$(free_port)
@@ -88,15 +96,12 @@ rss=$(peak_rss_mib "$pid")
 sleep 0.5
 sent=$(($(sink_count) - sink_before))
 stop_app main
-# The ceiling again, now that mailroom has stopped: on this shared machine smtp-source alone
-# varied from 9,000 to 13,400 msg/s within minutes, so the ratio is taken to the mean of the two.
-echo "== ceiling again: smtp-source -s $SESSIONS -d -m $N -l $SIZE"
-read -r _ source_seconds2 source_rate2 < <(smtp_source_ceiling "$N" "$SESSIONS" "$SIZE")
-source_mean=$(calc "round(($source_rate + $source_rate2) / 2)")
+measure_ceilings " again"
+source_mean=$(calc "round((${source_rates[0]} + ${source_rates[1]}) / 2)")
+matched_line="not measured (MATCHED=0)"
 if [ "$MATCHED" = 1 ]; then
-	read -r _ matched_seconds2 matched_rate2 < <(smtp_source_ceiling "$N" "$SESSIONS" "$mime_bytes")
-	matched_mean=$(calc "round(($matched_rate + $matched_rate2) / 2)")
-	matched_line="$matched_rate and $matched_rate2 msg/s (mean $matched_mean) with $mime_bytes-byte messages ($matched_seconds and $matched_seconds2 s)"
+	matched_mean=$(calc "round((${matched_rates[0]} + ${matched_rates[1]}) / 2)")
+	matched_line="${matched_rates[0]} and ${matched_rates[1]} msg/s (mean $matched_mean) with $mime_bytes-byte messages (${matched_seconds[0]} and ${matched_seconds[1]} s)"
 fi
 read -r delivered other seconds rate < <(drain_figures "$db" "$since")
 read -r dup attempts recipients < <(duplicate_figures "$db")
@@ -107,7 +112,7 @@ cat <<SUMMARY
 ==== drain summary ($(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), -Xmx$HEAP, JDBC ?$JDBC_PARAMS)
 backlog:        $N recipients, $mime_bytes bytes of MIME each, after a warm-up of $warmed; drain $drained
 mailroom:       $rate msg/s ($delivered delivered, $other other final, in $seconds s from first attempt to last final_at; $CONNECTIONS connections)
-smtp-source:    $source_rate msg/s before, $source_rate2 after, mean $source_mean ($N x $SIZE bytes, $SESSIONS sessions, $source_seconds and $source_seconds2 s)
+smtp-source:    ${source_rates[0]} msg/s before, ${source_rates[1]} after, mean $source_mean ($N x $SIZE bytes, $SESSIONS sessions, ${source_seconds[0]} and ${source_seconds[1]} s)
 ratio:          $(calc "f'{100*${rate:-0}/$source_mean:.0f} %'") of smtp-source's mean (target >= 50 %)
 same size:      smtp-source $matched_line$( [ "$MATCHED" = 1 ] && calc "f'; mailroom = {100*${rate:-0}/$matched_mean:.0f} %'")
 CPU:            $cpu

@@ -43,11 +43,10 @@ warm_until=$(sql "$db" "select max(created_at) from message")
 
 depth_file="$RUN_DIR/queue-depth.txt"
 # One psql session for all samples (a psql started per sample was a few per cent of the machine),
-# counting through the partial indexes of due and leased recipients rather than the whole table.
+# counting through the partial indexes of due and leased recipients (UNFINISHED_COUNT, lib/preload.sh).
 (
 	while [ ! -e "$RUN_DIR/sampler.stop" ] && kill -0 $$ 2>/dev/null; do # ($$: this script, also if it exits early)
-		echo "select (select count(*) from recipient where status in ('queued', 'deferred', 'scheduled'))
-		           + (select count(*) from recipient where status = 'sending');"
+		echo "$UNFINISHED_COUNT;"
 		sleep "$SAMPLE"
 	done | psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$db" -X -q -tA 2>/dev/null
 ) >"$depth_file" &
